@@ -1,0 +1,43 @@
+# The two commands a clinic or a developer needs: `make run` and `make test`. Everything else is a helper.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+DB ?= var/kneeregen.db
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build run test test-pg bench format asan tsan soak clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+	@ln -sf $(PRESET)/kneeregen build/kneeregen
+
+# First start creates the database, seeds the synthetic demo clinic and prints the admin password once.
+run: build
+	@mkdir -p var
+	@build/kneeregen serve --db sqlite:$(DB) --listen 127.0.0.1:8080 --seed-demo
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+asan:
+	@$(MAKE) test PRESET=asan
+
+tsan:
+	@$(MAKE) test PRESET=tsan
+
+bench: deps
+	@cmake --preset $(PRESET) -DKNEEREGEN_BENCH=ON >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+	@ln -sf $(PRESET)/kneeregen build/kneeregen
+	@bench/run.sh
+
+format:
+	@find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	@rm -rf build

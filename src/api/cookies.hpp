@@ -1,0 +1,21 @@
+// The session cookie. `__Host-` binds it to this origin and path /, Secure keeps it off plain HTTP except
+// on localhost, HttpOnly hides it from scripts, SameSite=Strict keeps it off cross-site requests.
+#pragma once
+
+#include <string>
+
+namespace kneeregen::api {
+
+inline constexpr const char* kSessionCookie = "__Host-kneeregen_session";
+
+inline std::string SessionCookie(const std::string& token, long max_age_seconds) {
+  return std::string(kSessionCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(max_age_seconds);
+}
+
+inline std::string ExpiredSessionCookie() { return SessionCookie("", 0); }
+
+// The value of the session cookie in a Cookie header, or "".
+std::string SessionTokenFromCookies(const std::string& cookie_header);
+
+}  // namespace kneeregen::api

@@ -1,0 +1,103 @@
+#include "api/http_server.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <regex>
+
+#include "api/pipeline.hpp"
+#include "api/routes.hpp"
+
+namespace kneeregen::api {
+
+namespace {
+
+// Every response, errors included, carries these (RELIABILITY.md T2).
+httplib::Headers SecurityHeaders() {
+  return {
+      {"Strict-Transport-Security", "max-age=31536000; includeSubDomains"},
+      {"Content-Security-Policy",
+       "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Cache-Control", "no-store"},
+      {"X-Frame-Options", "DENY"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+      {"Cross-Origin-Resource-Policy", "same-origin"},
+  };
+}
+
+// "/api/v1/patients/{id}" -> a regex matching the whole path with the id captured.
+std::string PathPattern(const std::string& path) {
+  return std::regex_replace(path, std::regex(R"(\{id\})"), R"((\d{1,18}))");
+}
+
+ErrorCode CodeForStatus(int status) {
+  switch (status) {
+    case 400: return ErrorCode::kMalformedJson;
+    case 404: return ErrorCode::kNotFound;
+    case 405: return ErrorCode::kMethodNotAllowed;
+    case 413: return ErrorCode::kPayloadTooLarge;
+    case 415: return ErrorCode::kUnsupportedMediaType;
+    default: return ErrorCode::kInternal;
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Services& services, ServerOptions options)
+    : services_(services), options_(std::move(options)), routes_(AllRoutes(services)),
+      server_(std::make_unique<httplib::Server>()) {
+  Register();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Register() {
+  auto& s = *server_;
+  s.set_tcp_nodelay(true);  // without it each small response waits ~40 ms for a delayed ACK
+  s.set_payload_max_length(options_.max_body_bytes);
+  s.set_read_timeout(options_.read_timeout_seconds, 0);
+  s.set_write_timeout(options_.read_timeout_seconds, 0);
+  s.set_keep_alive_timeout(5);
+  s.set_default_headers(SecurityHeaders());
+  for (const Route& route : routes_) {
+    auto handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
+      RunRoute(route, services_, options_, req, res);
+    };
+    std::string pattern = PathPattern(route.path);
+    switch (route.method) {
+      case Method::kGet: s.Get(pattern, handler); break;
+      case Method::kPost: s.Post(pattern, handler); break;
+      case Method::kPatch: s.Patch(pattern, handler); break;
+    }
+  }
+  // Anything no route answered (unknown path, wrong method, oversized body) still gets a problem document.
+  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    WriteProblem(res, Error{CodeForStatus(res.status), "", {}}, res.get_header_value("X-Request-Id"));
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    WriteProblem(res, Error{ErrorCode::kInternal, "", {}}, res.get_header_value("X-Request-Id"));
+  });
+  // The access log has no query string and no body: both may carry patient details.
+  s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    spdlog::info("{} {} {} {}", res.get_header_value("X-Request-Id"), req.method, req.path, res.status);
+  });
+}
+
+int HttpServer::BindToAnyPort(const std::string& host) { return server_->bind_to_any_port(host); }
+
+bool HttpServer::Bind(const std::string& host, int port) { return server_->bind_to_port(host, port); }
+
+bool HttpServer::ListenAfterBind() { return server_->listen_after_bind(); }
+
+void HttpServer::Stop() {
+  if (server_->is_running()) server_->stop();
+}
+
+bool HttpServer::IsRunning() const { return server_->is_running(); }
+
+}  // namespace kneeregen::api

@@ -1,0 +1,127 @@
+// The OpenAPI 3.1 document, generated from the route table and the record schemas, so the description
+// can't drift from what the server does.
+#include "api/routes.hpp"
+
+namespace kneeregen::api {
+
+namespace {
+
+Json FieldSchema(const FieldSpec& f) {
+  Json s;
+  switch (f.kind) {
+    case FieldKind::kText: s = {{"type", "string"}, {"maxLength", f.max_length}}; break;
+    case FieldKind::kInteger: s = {{"type", "integer"}}; break;
+    case FieldKind::kRef: s = {{"type", "integer"}, {"minimum", 1}}; break;
+    case FieldKind::kNumber: s = {{"type", "number"}}; break;
+    case FieldKind::kBoolean: s = {{"type", "boolean"}}; break;
+    case FieldKind::kDate: s = {{"type", "string"}, {"format", "date"}}; break;
+    case FieldKind::kEnum: s = {{"type", "string"}, {"enum", f.values}}; break;
+  }
+  if (f.min) s[f.min_exclusive ? "exclusiveMinimum" : "minimum"] = *f.min;
+  if (f.max) s["maximum"] = *f.max;
+  if (!f.description.empty()) s["description"] = f.description;
+  if (!f.client_writable()) s["readOnly"] = true;
+  if (!f.example.is_null()) s["examples"] = Json::array({f.example});
+  if (!f.required) s = {{"oneOf", Json::array({s, {{"type", "null"}}})}};
+  return s;
+}
+
+Json ObjectSchema(const RecordSchema& schema, bool partial, bool with_stored_fields) {
+  Json properties = Json::object();
+  Json required = Json::array();
+  if (with_stored_fields) {
+    properties["id"] = {{"type", "integer"}, {"readOnly", true}};
+    properties["version"] = {{"type", "integer"}, {"readOnly", true}, {"description", "Send as If-Match to update"}};
+    properties["created_at"] = {{"type", "string"}, {"format", "date-time"}, {"readOnly", true}};
+    properties["updated_at"] = {{"type", "string"}, {"format", "date-time"}, {"readOnly", true}};
+    properties["synthetic"] = {{"type", "boolean"}, {"readOnly", true}, {"description", "Generated demo data"}};
+  }
+  for (const auto& f : schema.fields) {
+    properties[f.name] = FieldSchema(f);
+    if (f.required && !partial && f.client_writable()) required.push_back(f.name);
+  }
+  Json s = {{"type", "object"}, {"properties", properties}, {"additionalProperties", false}};
+  if (!required.empty()) s["required"] = required;
+  if (!schema.description.empty()) s["description"] = schema.description;
+  return s;
+}
+
+Json Problem() {
+  return {{"description", "Problem details (RFC 9457) with a stable `code` and per-field `errors`"},
+          {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+}
+
+Json Operation(const Route& route) {
+  Json op = {{"summary", route.summary}, {"tags", {route.tag}}};
+  Json parameters = Json::array();
+  if (route.path.find("{id}") != std::string::npos)
+    parameters.push_back({{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}}}});
+  for (const auto& q : route.query_parameters)
+    parameters.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
+  if (!parameters.empty()) op["parameters"] = parameters;
+  if (route.request_schema)
+    op["requestBody"] = {{"required", true},
+                         {"content",
+                          {{"application/json", {{"schema", ObjectSchema(*route.request_schema, route.partial_body,
+                                                                         false)}}}}}};
+  Json ok = {{"description", "Success"}};
+  if (route.response_schema) {
+    Json item = ObjectSchema(*route.response_schema, false, route.response_schema->table.size() > 0);
+    Json body = route.response_is_list
+                    ? Json{{"type", "object"},
+                           {"properties", {{"items", {{"type", "array"}, {"items", item}}},
+                                           {"next_cursor", {{"type", {"string", "null"}}}}}}}
+                    : item;
+    ok["content"] = {{"application/json", {{"schema", body}}}};
+  }
+  op["responses"] = {{route.method == Method::kPost ? "201" : "200", ok}, {"4XX", Problem()}};
+  if (route.access.is_public) {
+    op["security"] = Json::array();
+  } else {
+    std::vector<std::string> roles;
+    for (Role r : route.access.any_role ? std::vector<Role>(std::begin(kAllRoles), std::end(kAllRoles))
+                                        : route.access.roles)
+      roles.emplace_back(RoleName(r));
+    op["x-roles"] = roles;
+  }
+  return op;
+}
+
+}  // namespace
+
+Json BuildOpenApi(const std::vector<Route>& routes) {
+  Json paths = Json::object();
+  for (const auto& route : routes) {
+    if (route.path.rfind("/api/", 0) != 0) continue;
+    std::string method = MethodName(route.method);
+    for (auto& c : method) c = static_cast<char>(std::tolower(c));
+    paths[route.path][method] = Operation(route);
+  }
+  Json field_error = {{"type", "object"},
+                      {"properties", {{"field", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}};
+  Json problem = {{"type", "object"},
+                  {"properties",
+                   {{"type", {{"type", "string"}}},
+                    {"title", {{"type", "string"}}},
+                    {"status", {{"type", "integer"}}},
+                    {"code", {{"type", "string"}}},
+                    {"detail", {{"type", "string"}}},
+                    {"request_id", {{"type", "string"}}},
+                    {"errors", {{"type", "array"}, {"items", field_error}}}}}};
+  return {{"openapi", "3.1.0"},
+          {"info",
+           {{"title", "kneeregen API"},
+            {"version", "1"},
+            {"description",
+             "Records and outcomes of a regenerative-medicine knee clinic. Sign in with POST /api/v1/session; "
+             "send the returned csrf_token as X-CSRF-Token on every POST and PATCH. Every list is paged with "
+             "limit (at most 200) and the next_cursor of the previous page."}}},
+          {"paths", paths},
+          {"components",
+           {{"schemas", {{"Problem", problem}}},
+            {"securitySchemes",
+             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kneeregen_session"}}}}}}},
+          {"security", Json::array({{{"session", Json::array()}}})}};
+}
+
+}  // namespace kneeregen::api

@@ -1,0 +1,35 @@
+// The audit trail: one row per change (and per sign-in event), written in the same transaction as the
+// change, chained by SHA-256 so that an edited or deleted row breaks verification from that row on.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace kneeregen {
+
+struct AuditEntry {
+  int64_t id = 0;           // assigned by the store
+  std::string at;           // UTC server time
+  std::optional<int64_t> user_id;
+  std::string username;     // as it was at the time
+  std::string role;
+  std::optional<int64_t> clinic_id;
+  std::string action;       // create, update, login, login_failed, logout, user.add, ...
+  std::string object_type;  // resource name: patients, knees, users, clinics, ...
+  std::optional<int64_t> object_id;
+  std::optional<int64_t> patient_id;
+  std::string before_json;  // "" when there was nothing before
+  std::string after_json;
+  std::string reason;
+  std::string request_id;
+  std::string ip;
+  std::string prev_hash;    // hash of the previous row, "" for the first row
+  std::string hash;
+};
+
+// SHA-256 over the previous hash and every field of the entry, in a fixed order with length prefixes so
+// that no two different entries serialise alike.
+std::string ComputeAuditHash(const AuditEntry& entry, const std::string& prev_hash);
+
+}  // namespace kneeregen

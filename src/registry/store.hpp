@@ -1,0 +1,101 @@
+// The Store: what the registry needs from a database, as transaction primitives rather than SQL. Each
+// backend (storage/sqlite, storage/postgres) implements it; services never see SQL or a backend header.
+//
+// Contracts shared by every backend:
+//  - Read() runs the function in a read-only snapshot; Write() in one serialised read-write transaction that
+//    commits only if the function returns Ok. Write() returns only after COMMIT has returned, so a caller
+//    may acknowledge the write to a client as soon as it gets Ok.
+//  - Every record call is scoped by clinic id: a record of another clinic is reported exactly like a record
+//    that does not exist.
+//  - Database failures come back as Errors (unavailable, storage_full, conflict), never as a crash.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json_body.hpp"
+#include "core/result.hpp"
+#include "registry/accounts.hpp"
+#include "registry/audit.hpp"
+#include "registry/record_schema.hpp"
+
+namespace kneeregen {
+
+struct ListQuery {
+  std::vector<std::pair<const FieldSpec*, Json>> filters;  // field = value, fields from the schema only
+  std::string search;  // prefix match on the schema's search fields, case-insensitive
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
+struct RecordPage {
+  std::vector<Json> items;
+  std::optional<int64_t> next_after_id;  // set when more records follow
+};
+
+class ReadTransaction {
+ public:
+  virtual ~ReadTransaction() = default;
+
+  // Records: stored fields plus id, version, created_at, updated_at and synthetic.
+  virtual std::optional<Json> GetRecord(const RecordSchema& schema, int64_t clinic_id, int64_t id) = 0;
+  virtual RecordPage ListRecords(const RecordSchema& schema, int64_t clinic_id, const ListQuery& query) = 0;
+  // Id of a record other than `except_id` holding these values for the unique key, if any.
+  virtual std::optional<int64_t> FindByKey(const RecordSchema& schema, int64_t clinic_id,
+                                           const std::vector<std::string>& key, const Json& values,
+                                           int64_t except_id) = 0;
+
+  virtual std::optional<Clinic> GetClinic(int64_t clinic_id) = 0;
+  virtual std::vector<Clinic> ListClinics() = 0;
+  virtual std::optional<User> GetUser(int64_t user_id) = 0;
+  virtual std::optional<User> FindUser(const std::string& username) = 0;
+  virtual std::vector<User> ListUsers() = 0;
+  virtual std::vector<Membership> MembershipsOfUser(int64_t user_id) = 0;
+  virtual std::vector<Membership> MembershipsOfClinic(int64_t clinic_id) = 0;
+  virtual std::optional<Session> FindSession(const std::string& token_hash) = 0;
+
+  // Audit rows in id order, from `after_id` on; clinic_id = nullopt reads every clinic's rows.
+  virtual std::vector<AuditEntry> ListAudit(std::optional<int64_t> clinic_id, int64_t after_id, int limit) = 0;
+  virtual int64_t CountRecords(const RecordSchema& schema, int64_t clinic_id) = 0;
+};
+
+class WriteTransaction : public ReadTransaction {
+ public:
+  // Stores a validated record (client fields plus derived ones); returns its id.
+  virtual int64_t InsertRecord(const RecordSchema& schema, int64_t clinic_id, const Json& record,
+                               bool synthetic) = 0;
+  // Applies `changes` if the stored version is `expected_version`; returns false when it is not.
+  virtual bool UpdateRecord(const RecordSchema& schema, int64_t clinic_id, int64_t id, const Json& changes,
+                            int64_t expected_version) = 0;
+
+  virtual int64_t InsertClinic(const Clinic& clinic) = 0;
+  virtual void UpdateClinic(const Clinic& clinic) = 0;
+  virtual int64_t InsertUser(const User& user) = 0;
+  virtual void UpdateUser(const User& user) = 0;
+  virtual void PutMembership(const Membership& membership) = 0;  // insert or change the role
+  virtual void InsertSession(const Session& session) = 0;
+  virtual void TouchSession(const std::string& token_hash, const std::string& at) = 0;
+  virtual void DeleteSession(const std::string& token_hash) = 0;
+  virtual void DeleteSessionsOfUser(int64_t user_id) = 0;
+  virtual int64_t DeleteSessionsIdleSince(const std::string& before) = 0;
+
+  // Fills id, prev_hash and hash, then appends. Serialised with every other append.
+  virtual void AppendAudit(AuditEntry& entry) = 0;
+};
+
+enum class Backend { kSqlite, kPostgres };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Backend backend() const = 0;
+  virtual int schema_version() = 0;
+
+  virtual Status Read(const std::function<Status(ReadTransaction&)>& fn) = 0;
+  virtual Status Write(const std::function<Status(WriteTransaction&)>& fn) = 0;
+};
+
+}  // namespace kneeregen

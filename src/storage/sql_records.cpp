@@ -1,0 +1,156 @@
+// Record rows: SQL built from RecordSchema field names only, with every value bound.
+#include <algorithm>
+
+#include "core/time.hpp"
+#include "storage/sql_transaction.hpp"
+
+namespace kneeregen {
+
+namespace {
+
+constexpr const char* kBaseColumns = "id, version, created_at, updated_at, synthetic";
+constexpr size_t kBaseColumnCount = 5;
+
+std::string SelectList(const RecordSchema& schema) {
+  std::string sql = kBaseColumns;
+  for (const auto& f : schema.fields) sql += ", " + f.name;
+  return sql;
+}
+
+SqlValue ToSql(const FieldSpec& f, const Json& value) {
+  if (value.is_null()) return std::monostate{};
+  switch (f.kind) {
+    case FieldKind::kInteger:
+    case FieldKind::kRef: return value.get<int64_t>();
+    case FieldKind::kNumber: return value.get<double>();
+    case FieldKind::kBoolean: return int64_t{value.get<bool>() ? 1 : 0};
+    default: return value.get<std::string>();
+  }
+}
+
+Json FromSql(const FieldSpec& f, const SqlValue& cell) {
+  if (CellIsNull(cell)) return nullptr;
+  switch (f.kind) {
+    case FieldKind::kInteger:
+    case FieldKind::kRef: return CellInt(cell);
+    case FieldKind::kNumber: return CellReal(cell);
+    case FieldKind::kBoolean: return CellInt(cell) != 0;
+    default: return CellText(cell);
+  }
+}
+
+Json RowToRecord(const RecordSchema& schema, const std::vector<SqlValue>& row) {
+  Json record = Json::object();
+  record["id"] = CellInt(row[0]);
+  record["version"] = CellInt(row[1]);
+  record["created_at"] = CellText(row[2]);
+  record["updated_at"] = CellText(row[3]);
+  record["synthetic"] = CellInt(row[4]) != 0;
+  for (size_t i = 0; i < schema.fields.size(); ++i)
+    record[schema.fields[i].name] = FromSql(schema.fields[i], row[kBaseColumnCount + i]);
+  return record;
+}
+
+// LIKE pattern for a case-insensitive prefix match, with the wildcard characters of the input escaped.
+std::string PrefixPattern(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lower == '%' || lower == '_' || lower == '\\') out += '\\';
+    out += lower;
+  }
+  return out + "%";
+}
+
+}  // namespace
+
+std::optional<Json> SqlTransaction::GetRecord(const RecordSchema& schema, int64_t clinic_id, int64_t id) {
+  auto result = db_.Query("SELECT " + SelectList(schema) + " FROM " + schema.table +
+                              " WHERE clinic_id = ? AND id = ?",
+                          {clinic_id, id});
+  if (result.rows.empty()) return std::nullopt;
+  return RowToRecord(schema, result.rows[0]);
+}
+
+RecordPage SqlTransaction::ListRecords(const RecordSchema& schema, int64_t clinic_id, const ListQuery& query) {
+  std::string sql = "SELECT " + SelectList(schema) + " FROM " + schema.table + " WHERE clinic_id = ? AND id > ?";
+  std::vector<SqlValue> params = {clinic_id, query.after_id};
+  for (const auto& [field, value] : query.filters) {
+    if (value.is_null()) {
+      sql += " AND " + field->name + " IS NULL";
+    } else {
+      sql += " AND " + field->name + " = ?";
+      params.push_back(ToSql(*field, value));
+    }
+  }
+  if (!query.search.empty() && !schema.search_fields.empty()) {
+    std::string any;
+    for (const auto& name : schema.search_fields) {
+      any += (any.empty() ? "" : " OR ") + ("lower(" + name + ") LIKE ? ESCAPE '\\'");
+      params.push_back(PrefixPattern(query.search));
+    }
+    sql += " AND (" + any + ")";
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.push_back(int64_t{query.limit + 1});
+  auto result = db_.Query(sql, params);
+  RecordPage page;
+  for (size_t i = 0; i < result.rows.size() && i < static_cast<size_t>(query.limit); ++i)
+    page.items.push_back(RowToRecord(schema, result.rows[i]));
+  if (result.rows.size() > static_cast<size_t>(query.limit)) page.next_after_id = page.items.back()["id"];
+  return page;
+}
+
+std::optional<int64_t> SqlTransaction::FindByKey(const RecordSchema& schema, int64_t clinic_id,
+                                                 const std::vector<std::string>& key, const Json& values,
+                                                 int64_t except_id) {
+  std::string sql = "SELECT id FROM " + schema.table + " WHERE clinic_id = ? AND id <> ?";
+  std::vector<SqlValue> params = {clinic_id, except_id};
+  for (const auto& name : key) {
+    const FieldSpec* f = schema.Field(name);
+    sql += " AND " + f->name + " = ?";
+    params.push_back(ToSql(*f, values.at(name)));
+  }
+  auto result = db_.Query(sql + " LIMIT 1", params);
+  if (result.rows.empty()) return std::nullopt;
+  return CellInt(result.rows[0][0]);
+}
+
+int64_t SqlTransaction::CountRecords(const RecordSchema& schema, int64_t clinic_id) {
+  return CellInt(db_.Query("SELECT count(*) FROM " + schema.table + " WHERE clinic_id = ?", {clinic_id})
+                     .rows[0][0]);
+}
+
+int64_t SqlTransaction::InsertRecord(const RecordSchema& schema, int64_t clinic_id, const Json& record,
+                                     bool synthetic) {
+  std::string now = NowTimestamp();
+  std::string columns = "clinic_id, created_at, updated_at, synthetic";
+  std::string marks = "?, ?, ?, ?";
+  std::vector<SqlValue> params = {clinic_id, now, now, int64_t{synthetic ? 1 : 0}};
+  for (const auto& f : schema.fields) {
+    columns += ", " + f.name;
+    marks += ", ?";
+    auto it = record.find(f.name);
+    params.push_back(it == record.end() ? SqlValue{} : ToSql(f, *it));
+  }
+  auto result = db_.Query("INSERT INTO " + schema.table + " (" + columns + ") VALUES (" + marks + ") RETURNING id",
+                          params);
+  return CellInt(result.rows.at(0).at(0));
+}
+
+bool SqlTransaction::UpdateRecord(const RecordSchema& schema, int64_t clinic_id, int64_t id, const Json& changes,
+                                  int64_t expected_version) {
+  std::string sql = "UPDATE " + schema.table + " SET version = version + 1, updated_at = ?";
+  std::vector<SqlValue> params = {NowTimestamp()};
+  for (const auto& f : schema.fields) {
+    auto it = changes.find(f.name);
+    if (it == changes.end()) continue;
+    sql += ", " + f.name + " = ?";
+    params.push_back(ToSql(f, *it));
+  }
+  sql += " WHERE clinic_id = ? AND id = ? AND version = ? RETURNING id";
+  params.insert(params.end(), {clinic_id, id, expected_version});
+  return !db_.Query(sql, params).rows.empty();
+}
+
+}  // namespace kneeregen
