@@ -13,7 +13,7 @@ fi
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 if [ ! -x "$PG_BIN/postgres" ]; then
-  echo "with-postgres: no PostgreSQL 15 server in $PG_BIN (install postgresql-15: scripts/install-deps.sh)" >&2
+  echo "with-postgres: no PostgreSQL 15 server in $PG_BIN (scripts/install-deps.sh installs it)" >&2
   exit 2
 fi
 

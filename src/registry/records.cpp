@@ -169,7 +169,7 @@ RecordSchema Assessments() {
                  bmi,
                  Number("tegner_level", FieldKind::kInteger, 0, 10, "Tegner activity level (current)", 3),
                  FieldSpec{.name = "prior_knee_surgery", .kind = FieldKind::kBoolean,
-                           .description = "Any earlier surgery on this knee", .example = false},
+                           .description = "Any earlier surgery on this knee", .example = true},
                  surgery_details},
       .patient_field = "patient_id",
       .policy = kClinicalFinding,

@@ -12,7 +12,9 @@ namespace {
 
 constexpr const char* kPassword = "Secr3t-Pw";
 
-std::string Setting(SqlConnection& db, const std::string& sql) { return CellText(db.Query(sql).rows.at(0).at(0)); }
+std::string Setting(SqlConnection& db, const std::string& sql) {
+  return CellText(db.Query(sql).rows.at(0).at(0));
+}
 
 // `url` with kPassword added to its user info (postgresql://user@host -> postgresql://user:PW@host).
 std::string WithPassword(const std::string& url) {
@@ -27,8 +29,10 @@ std::string OpenError(const std::string& url) {
 }
 
 TEST(PgDialect, PlaceholdersAreNumberedOutsideQuotes) {
-  EXPECT_EQ(RewritePlaceholders("SELECT a FROM t WHERE b = ? AND c > ?"), "SELECT a FROM t WHERE b = $1 AND c > $2");
-  EXPECT_EQ(RewritePlaceholders("lower(x) LIKE ? ESCAPE '\\' AND y = ?"), "lower(x) LIKE $1 ESCAPE '\\' AND y = $2");
+  EXPECT_EQ(RewritePlaceholders("SELECT a FROM t WHERE b = ? AND c > ?"),
+            "SELECT a FROM t WHERE b = $1 AND c > $2");
+  EXPECT_EQ(RewritePlaceholders("lower(x) LIKE ? ESCAPE '\\' AND y = ?"),
+            "lower(x) LIKE $1 ESCAPE '\\' AND y = $2");
   EXPECT_EQ(RewritePlaceholders("SELECT 'what?', 'it''s ?', \"odd?name\", ?"),
             "SELECT 'what?', 'it''s ?', \"odd?name\", $1");
   EXPECT_EQ(RewritePlaceholders("no parameters"), "no parameters");
@@ -44,9 +48,10 @@ TEST(PgDialect, UniqueViolationNamesColumnsWithoutValues) {
 }
 
 TEST(PgOpen, UnreachableServerErrorsNeverShowThePassword) {
-  for (const std::string& url : {std::string("postgresql://kr:") + kPassword + "@127.0.0.1:1/registry",
-                                std::string("postgresql://kr:") + kPassword + "@127.0.0.1:" + kPassword + "/db",
-                                std::string("postgresql://kr@127.0.0.1:1/db?password=") + kPassword}) {
+  for (const std::string& url :
+       {std::string("postgresql://kr:") + kPassword + "@127.0.0.1:1/registry",
+        std::string("postgresql://kr:") + kPassword + "@127.0.0.1:" + kPassword + "/db",
+        std::string("postgresql://kr@127.0.0.1:1/db?password=") + kPassword}) {
     std::string error = OpenError(url);
     EXPECT_FALSE(error.empty());
     EXPECT_EQ(error.find(kPassword), std::string::npos) << error;
@@ -109,8 +114,9 @@ TEST_P(PgBackend, MissingDatabaseErrorNeverShowsThePassword) {
 
 TEST_P(PgBackend, RecoversWhenTheServerDropsItsSessions) {
   int64_t clinic = AddClinic();  // every statement cached so far dies with the sessions
-  auto killed = RawExecute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = '" +
-                           pg_schema_ + "' AND pid <> pg_backend_pid()");
+  auto killed =
+      RawExecute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = '" +
+                 pg_schema_ + "' AND pid <> pg_backend_pid()");
   ASSERT_FALSE(killed) << *killed;
   for (int i = 0; i < 8; ++i) {
     SCOPED_TRACE("attempt " + std::to_string(i));
@@ -124,14 +130,52 @@ TEST_P(PgBackend, ReadTransactionsAreReadOnlySnapshots) {
   Status status = store_->Read([&](ReadTransaction& tx) -> Status {
     EXPECT_EQ(tx.CountRecords(SchemaOf("patients"), clinic), 0);
     // A write committed meanwhile by another connection stays invisible to this snapshot.
-    EXPECT_FALSE(RawExecute("INSERT INTO patients (clinic_id, created_at, updated_at, mrn, given_name, "
-                            "family_name, birth_date, sex) VALUES (" + std::to_string(clinic) +
-                            ", 'x', 'x', 'M', 'G', 'F', '2000-01-01', 'male')"));
+    EXPECT_FALSE(
+        RawExecute("INSERT INTO patients (clinic_id, created_at, updated_at, mrn, given_name, "
+                   "family_name, birth_date, sex) VALUES (" +
+                   std::to_string(clinic) + ", 'x', 'x', 'M', 'G', 'F', '2000-01-01', 'male')"));
     EXPECT_EQ(tx.CountRecords(SchemaOf("patients"), clinic), 0);
     return Ok{};
   });
   EXPECT_TRUE(status.ok()) << Explain(status);
   MustRead([&](ReadTransaction& tx) { EXPECT_EQ(tx.CountRecords(SchemaOf("patients"), clinic), 1); });
+}
+
+TEST_P(PgBackend, FailuresAreClassifiedWithoutTheirValues) {
+  auto pool = OpenPostgresPool(pg_url_, 2);
+  auto db = pool->Writer();
+  try {
+    db->Query("SELECT ?::date", {std::string("1961-99-99 Okafor")});
+    ADD_FAILURE() << "an invalid date was accepted";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.failure(), SqlFailure::kOther);
+    EXPECT_EQ(std::string(e.what()).find("Okafor"), std::string::npos) << e.what();
+  }
+  db->BeginRead();
+  try {
+    db->Query("INSERT INTO clinics (name, time_zone, created_at) VALUES (?, ?, ?)",
+              {std::string("X"), std::string("UTC"), std::string("now")});
+    ADD_FAILURE() << "a read-only transaction wrote";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.failure(), SqlFailure::kReadOnly) << e.what();
+  }
+  db->Rollback();
+}
+
+TEST_P(PgBackend, CommitOfAFailedTransactionIsAnError) {
+  auto pool = OpenPostgresPool(pg_url_, 2);
+  auto db = pool->Writer();
+  db->BeginWrite();
+  db->Query("INSERT INTO clinics (name, time_zone, created_at) VALUES ('Kept?', 'UTC', 'now')");
+  EXPECT_THROW(db->Query("SELECT 1 / 0"), SqlError);
+  EXPECT_THROW(db->Commit(), SqlError);  // PostgreSQL would answer ROLLBACK, silently
+  db->Rollback();
+
+  db->BeginWrite();
+  db->Query("INSERT INTO clinics (name, time_zone, created_at) VALUES ('Abandoned', 'UTC', 'now')");
+  db->BeginWrite();  // as after an exception that skipped Rollback: the stale transaction must not carry on
+  db->Commit();
+  EXPECT_EQ(CellInt(db->Query("SELECT count(*) FROM clinics").rows.at(0).at(0)), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, PgBackend, ::testing::Values(TestBackend::kPostgres), BackendName);

@@ -112,8 +112,12 @@ TEST_P(StoreAccounts, SessionsAreFoundTouchedAndDeleted) {
   int64_t ana = 0;
   int64_t bo = 0;
   auto session = [&](const std::string& token, int64_t user, const std::string& at) {
-    return Session{.token_hash = token, .user_id = user, .clinic_id = clinic, .csrf_token = "csrf-" + token,
-                   .created_at = at, .last_seen_at = at};
+    return Session{.token_hash = token,
+                   .user_id = user,
+                   .clinic_id = clinic,
+                   .csrf_token = "csrf-" + token,
+                   .created_at = at,
+                   .last_seen_at = at};
   };
   MustWrite([&](WriteTransaction& tx) {
     ana = tx.InsertUser(NewUser("ana"));

@@ -36,9 +36,12 @@ std::string UniqueSchemaName() {
 
 std::string BackendName(const ::testing::TestParamInfo<TestBackend>& info) {
   switch (info.param) {
-    case TestBackend::kSqliteMemory: return "SqliteMemory";
-    case TestBackend::kSqliteFile: return "SqliteFile";
-    case TestBackend::kPostgres: return "Postgres";
+    case TestBackend::kSqliteMemory:
+      return "SqliteMemory";
+    case TestBackend::kSqliteFile:
+      return "SqliteFile";
+    case TestBackend::kPostgres:
+      return "Postgres";
   }
   return "Unknown";
 }
@@ -61,7 +64,8 @@ void StoreTest::SetUp() {
       if (!base) GTEST_SKIP() << "KNEEREGEN_TEST_PG_URL is not set (scripts/with-postgres.sh sets it)";
       pg_admin_ = PQconnectdb(base);
       ASSERT_EQ(PQstatus(pg_admin_), CONNECTION_OK) << PQerrorMessage(pg_admin_);
-      PQsetNoticeProcessor(pg_admin_, [](void*, const char*) {}, nullptr);
+      PQsetNoticeProcessor(
+          pg_admin_, [](void*, const char*) {}, nullptr);
       pg_schema_ = UniqueSchemaName();
       ASSERT_EQ(PgCommand(pg_admin_, "CREATE SCHEMA " + pg_schema_), "");
       std::string base_url = base;
@@ -136,20 +140,28 @@ void StoreTest::MustRead(const std::function<void(ReadTransaction&)>& fn) {
 
 int64_t StoreTest::AddClinic(const std::string& name) {
   int64_t id = 0;
-  MustWrite([&](WriteTransaction& tx) { id = tx.InsertClinic(Clinic{.name = name, .time_zone = "America/Chicago"}); });
+  MustWrite([&](WriteTransaction& tx) {
+    id = tx.InsertClinic(Clinic{.name = name, .time_zone = "America/Chicago"});
+  });
   return id;
 }
 
 Json StoreTest::PatientRecord(const std::string& mrn, const std::string& family_name,
                               const std::string& given_name) {
-  return Json{{"mrn", mrn},          {"given_name", given_name}, {"family_name", family_name},
-              {"birth_date", "1961-04-17"}, {"sex", "female"},     {"email", nullptr},
-              {"phone", nullptr},    {"zip", "97205"}};
+  return Json{{"mrn", mrn},
+              {"given_name", given_name},
+              {"family_name", family_name},
+              {"birth_date", "1961-04-17"},
+              {"sex", "female"},
+              {"email", nullptr},
+              {"phone", nullptr},
+              {"zip", "97205"}};
 }
 
 int64_t StoreTest::AddPatient(int64_t clinic_id, const Json& record) {
   int64_t id = 0;
-  MustWrite([&](WriteTransaction& tx) { id = tx.InsertRecord(SchemaOf("patients"), clinic_id, record, false); });
+  MustWrite(
+      [&](WriteTransaction& tx) { id = tx.InsertRecord(SchemaOf("patients"), clinic_id, record, false); });
   return id;
 }
 

@@ -132,7 +132,8 @@ PgConnection::PgConnection(const std::string& url) : secrets_(PasswordSpellings(
     throw SqlError(SqlFailure::kUnavailable, message);
   }
   // Server notices (warnings, cascade notes) are not errors, which arrive as results; keep them off stderr.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   try {
     ApplySessionSettings();
   } catch (...) {
@@ -148,7 +149,8 @@ PgConnection::~PgConnection() {
 
 void PgConnection::ApplySessionSettings() {
   ResultPtr result(PQexec(conn_, kSessionSettings), PQclear);
-  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) Fail(result.release(), "cannot configure the session");
+  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
+    Fail(result.release(), "cannot configure the session");
   session_ready_ = true;
 }
 
@@ -205,8 +207,8 @@ SqlRows PgConnection::Query(const std::string& sql, const std::vector<SqlValue>&
       values[i] = s->c_str();
     }
   }
-  ResultPtr result(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
-                                  nullptr, 0),
+  ResultPtr result(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
+                                  nullptr, nullptr, 0),
                    PQclear);
   auto status = PQresultStatus(result.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
@@ -222,8 +224,10 @@ SqlRows PgConnection::Query(const std::string& sql, const std::vector<SqlValue>&
     std::vector<SqlValue> row;
     row.reserve(columns);
     for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(result.get(), r, c)) row.emplace_back(std::monostate{});
-      else row.emplace_back(std::string(PQgetvalue(result.get(), r, c), PQgetlength(result.get(), r, c)));
+      if (PQgetisnull(result.get(), r, c))
+        row.emplace_back(std::monostate{});
+      else
+        row.emplace_back(std::string(PQgetvalue(result.get(), r, c), PQgetlength(result.get(), r, c)));
     }
     out.rows.push_back(std::move(row));
   }
@@ -266,8 +270,9 @@ void PgConnection::Rollback() {
 
 void PgConnection::ReconnectIfBroken() {
   if (!conn_) return;
-  // Reading whatever is pending notices a session the server closed while the connection sat idle.
-  if (PQstatus(conn_) == CONNECTION_OK) PQconsumeInput(conn_);
+  // Reading whatever is pending notices a session the server closed while the connection sat idle: the
+  // first read takes its farewell message, the second meets the end of the stream.
+  for (int i = 0; i < 2 && PQstatus(conn_) == CONNECTION_OK; ++i) PQconsumeInput(conn_);
   if (PQstatus(conn_) != CONNECTION_BAD) return;
   statements_.clear();
   session_ready_ = false;

@@ -34,10 +34,10 @@ const std::vector<DurabilityRule>& DurabilityRules() {
 // reconfigured between two connections.
 void RequireDurableSettings(PgConnection& connection) {
   for (const auto& rule : DurabilityRules()) {
-    std::string value = CellText(connection.Query("SELECT current_setting(?)", {std::string(rule.setting)})
-                                     .rows.at(0)
-                                     .at(0));
-    if (std::find(rule.safe_values.begin(), rule.safe_values.end(), value) != rule.safe_values.end()) continue;
+    std::string value =
+        CellText(connection.Query("SELECT current_setting(?)", {std::string(rule.setting)}).rows.at(0).at(0));
+    if (std::find(rule.safe_values.begin(), rule.safe_values.end(), value) != rule.safe_values.end())
+      continue;
     throw SqlError(SqlFailure::kUnavailable,
                    std::string("refusing to use this PostgreSQL server: ") + rule.setting + " is '" + value +
                        "', which can lose acknowledged writes in a crash; kneeregen needs fsync=on, "
