@@ -24,16 +24,17 @@ run: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
+# The suite against a throwaway PostgreSQL 15 as well as SQLite (what CI runs).
+test-pg: build
+	@scripts/with-postgres.sh $(MAKE) --no-print-directory test
+
 asan:
 	@$(MAKE) test PRESET=asan
 
 tsan:
 	@$(MAKE) test PRESET=tsan
 
-bench: deps
-	@cmake --preset $(PRESET) -DKNEEREGEN_BENCH=ON >/dev/null
-	@cmake --build --preset $(PRESET) -j $(JOBS)
-	@ln -sf $(PRESET)/kneeregen build/kneeregen
+bench: build
 	@bench/run.sh
 
 format:

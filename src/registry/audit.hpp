@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "core/result.hpp"
+
 namespace kneeregen {
 
 struct AuditEntry {
@@ -31,5 +33,15 @@ struct AuditEntry {
 // SHA-256 over the previous hash and every field of the entry, in a fixed order with length prefixes so
 // that no two different entries serialise alike.
 std::string ComputeAuditHash(const AuditEntry& entry, const std::string& prev_hash);
+
+struct AuditVerification {
+  int64_t rows_checked = 0;
+  std::optional<int64_t> first_broken_id;  // the first row whose hash or link does not verify
+  std::string problem;                     // what is wrong with that row
+};
+
+class Store;
+// Walks the whole trail in id order and recomputes the chain. A store error is returned as an Error.
+Result<AuditVerification> VerifyAuditChain(Store& store);
 
 }  // namespace kneeregen

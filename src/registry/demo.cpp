@@ -22,8 +22,8 @@ const RecordSchema& Schema(const char* resource) { return *FindRecordSchema(reso
 // record costs assignments rather than a fresh object.
 class DemoRecordWriter {
  public:
-  DemoRecordWriter(WriteTransaction& tx, int64_t clinic_id, const std::vector<DemoPractitioner>& practitioners,
-                   DemoSummary& counts)
+  DemoRecordWriter(WriteTransaction& tx, int64_t clinic_id,
+                   const std::vector<DemoPractitioner>& practitioners, DemoSummary& counts)
       : tx_(tx),
         clinic_id_(clinic_id),
         practitioners_(practitioners),
@@ -72,10 +72,14 @@ class DemoRecordWriter {
       }
       assessment_["bmi"] = a.bmi;
       assessment_["tegner_level"] = a.tegner_level;
-      if (a.prior_knee_surgery) assessment_["prior_knee_surgery"] = *a.prior_knee_surgery;
-      else assessment_["prior_knee_surgery"] = nullptr;
-      if (a.prior_surgery_details.empty()) assessment_["prior_surgery_details"] = nullptr;
-      else assessment_["prior_surgery_details"] = a.prior_surgery_details;
+      if (a.prior_knee_surgery)
+        assessment_["prior_knee_surgery"] = *a.prior_knee_surgery;
+      else
+        assessment_["prior_knee_surgery"] = nullptr;
+      if (a.prior_surgery_details.empty())
+        assessment_["prior_surgery_details"] = nullptr;
+      else
+        assessment_["prior_surgery_details"] = a.prior_surgery_details;
       int64_t assessment_id = tx_.InsertRecord(assessments_, clinic_id_, assessment_, true);
       ++counts_.assessments;
 
@@ -92,8 +96,10 @@ class DemoRecordWriter {
 
     event_["patient_id"] = patient_id;
     for (const auto& e : p.events) {
-      if (e.knee) event_["knee_id"] = knee_ids[static_cast<int>(*e.knee)];
-      else event_["knee_id"] = nullptr;
+      if (e.knee)
+        event_["knee_id"] = knee_ids[static_cast<int>(*e.knee)];
+      else
+        event_["knee_id"] = nullptr;
       event_["event_type"] = e.event_type;
       event_["event_date"] = DateText(e.date);
       event_["source"] = e.records_confirmed ? "records_confirmed" : "patient_reported";
@@ -122,25 +128,26 @@ class DemoRecordWriter {
 // The clinic, its practitioners and the audit row for the run.
 int64_t CreateClinic(WriteTransaction& tx, const DemoOptions& options,
                      const std::vector<DemoPractitioner>& practitioners, DemoSummary& counts) {
-  int64_t clinic_id =
-      tx.InsertClinic(Clinic{.name = options.clinic_name, .time_zone = "America/Los_Angeles", .synthetic = true});
+  int64_t clinic_id = tx.InsertClinic(
+      Clinic{.name = options.clinic_name, .time_zone = "America/Los_Angeles", .synthetic = true});
   const RecordSchema& schema = Schema("practitioners");
   for (const auto& p : practitioners) {
-    Json record = {{"full_name", p.full_name}, {"credentials", p.credentials}, {"npi", p.npi}, {"active", true}};
+    Json record = {
+        {"full_name", p.full_name}, {"credentials", p.credentials}, {"npi", p.npi}, {"active", true}};
     tx.InsertRecord(schema, clinic_id, record, true);
     ++counts.practitioners;
   }
+  Json run = {{"patients", options.patients},
+              {"seed", options.seed},
+              {"reference_date", DateText(kDemoReferenceDate)},
+              {"synthetic", true}};
   AuditEntry entry{.username = "kneeregen demo",
                    .role = "system",
                    .clinic_id = clinic_id,
                    .action = "demo.seed",
                    .object_type = "clinics",
                    .object_id = clinic_id,
-                   .after_json = Json{{"patients", options.patients},
-                                      {"seed", options.seed},
-                                      {"reference_date", DateText(kDemoReferenceDate)},
-                                      {"synthetic", true}}
-                                     .dump()};
+                   .after_json = run.dump()};
   tx.AppendAudit(entry);
   return clinic_id;
 }
@@ -154,7 +161,8 @@ int MrnDigits(int64_t patients) {
 }  // namespace
 
 Result<DemoSummary> SeedDemoClinic(Store& store, const DemoOptions& options) {
-  if (options.patients < 0) return Error::Field(ErrorCode::kValidationFailed, "patients", "must not be negative");
+  if (options.patients < 0)
+    return Error::Field(ErrorCode::kValidationFailed, "patients", "must not be negative");
   if (options.clinic_name.empty() || options.clinic_name.size() > 200)
     return Error::Field(ErrorCode::kValidationFailed, "clinic_name", "must be 1 to 200 characters");
 

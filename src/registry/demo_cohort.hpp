@@ -28,7 +28,7 @@ inline constexpr Days kDemoReferenceDate{std::chrono::year{2026} / 11 / 1};
 struct DemoPractitioner {
   std::string full_name;  // "Dana Whitfield, MD"
   std::string credentials;
-  std::string npi;        // 10 digits with a wrong check digit, so it can never be a real provider's NPI
+  std::string npi;  // 10 digits with a wrong check digit, so it can never be a real provider's NPI
   bool reads_radiographs = false;
 };
 
@@ -45,7 +45,7 @@ struct DemoAssessment {
   Days assessed_on;
   std::optional<int> kl_grade;  // no radiograph at this visit when empty
   Days kl_image_date;
-  int kl_reader = 0;            // index into the practitioners
+  int kl_reader = 0;  // index into the practitioners
   double bmi = 0;
   int tegner_level = 0;
   std::optional<bool> prior_knee_surgery;

@@ -34,8 +34,9 @@ constexpr double kRadiographAtVisit = 0.7;  // at 12 and 24 months; none at 6
 constexpr const char* kIcrsGrades[] = {"1A", "1B", "2", "3A", "3B", "3C", "4"};
 constexpr double kIcrsMeanByKl[] = {0.7, 1.3, 2.6, 3.8, 5.2};  // index into kIcrsGrades
 constexpr double kBlisterShare = 0.05;
-constexpr const char* kSites[] = {"medial_femoral_condyle", "patella",        "trochlea",
-                                  "lateral_femoral_condyle", "medial_tibial_plateau", "lateral_tibial_plateau"};
+constexpr const char* kSites[] = {
+    "medial_femoral_condyle", "patella", "trochlea", "lateral_femoral_condyle", "medial_tibial_plateau",
+    "lateral_tibial_plateau"};
 constexpr const char* kSurgeries[] = {"arthroscopic partial medial meniscectomy",
                                       "arthroscopic partial lateral meniscectomy",
                                       "arthroscopic debridement",
@@ -78,7 +79,8 @@ struct KneeCourse {
 };
 
 // Competing grade progression, replacement and osteotomy, each a constant hazard while the grade holds.
-void SimulateKnee(DemoRandom& random, bool treated, double age, Days baseline, Days horizon, KneeCourse& knee) {
+void SimulateKnee(DemoRandom& random, bool treated, double age, Days baseline, Days horizon,
+                  KneeCourse& knee) {
   int64_t horizon_days = (horizon - baseline).count();
   int kl = knee.baseline_kl;
   double t = 0;
@@ -96,7 +98,7 @@ void SimulateKnee(DemoRandom& random, bool treated, double age, Days baseline, D
       continue;
     }
     knee.end_date = baseline + std::chrono::days{day};
-    knee.end_type = which < progress + osteotomy               ? "osteotomy"
+    knee.end_type = which < progress + osteotomy            ? "osteotomy"
                     : random.Chance(kUnicompartmentalShare) ? "unicompartmental_knee_replacement"
                                                             : "total_knee_replacement";
     return;
@@ -138,8 +140,9 @@ void GenerateDemoPatient(uint64_t seed, int64_t number, int mrn_digits,
   auto pick_reader = [&] { return readers[static_cast<size_t>(random.Between(0, readers.size() - 1))]; };
 
   // Observation ends at the reference date or at loss to follow-up; death ends it too.
-  Days observed_end = std::min(kDemoReferenceDate, baseline + std::chrono::days{DayOffset(random.Exponential(
-                                                                  RatePerDay(kLossPerYear)))});
+  Days observed_end =
+      std::min(kDemoReferenceDate,
+               baseline + std::chrono::days{DayOffset(random.Exponential(RatePerDay(kLossPerYear)))});
   double mortality = std::exp(kGompertzA + kGompertzB * age);
   double years_to_death = std::log1p(random.Exponential(1.0) * kGompertzB / mortality) / kGompertzB;
   Days death = baseline + std::chrono::days{DayOffset(years_to_death * kDaysPerYear)};
@@ -164,8 +167,13 @@ void GenerateDemoPatient(uint64_t seed, int64_t number, int mrn_digits,
   int birth_year = static_cast<int>(std::chrono::year_month_day{out.birth_date}.year());
   for (int k = 0; k < 2; ++k) {
     if (!knees[k].followed) continue;
-    DemoAssessment a{.baseline = true, .assessed_on = baseline, .kl_grade = knees[k].baseline_kl,
-                     .kl_image_date = image_date, .kl_reader = reader, .bmi = bmi, .tegner_level = tegner};
+    DemoAssessment a{.baseline = true,
+                     .assessed_on = baseline,
+                     .kl_grade = knees[k].baseline_kl,
+                     .kl_image_date = image_date,
+                     .kl_reader = reader,
+                     .bmi = bmi,
+                     .tegner_level = tegner};
     a.prior_knee_surgery = random.Chance(0.25);
     if (*a.prior_knee_surgery) {
       int year = std::max(baseline_year - static_cast<int>(random.Between(1, 25)), birth_year + 16);

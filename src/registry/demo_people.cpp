@@ -11,23 +11,23 @@ namespace kneeregen {
 namespace {
 
 constexpr const char* kFemaleNames[] = {
-    "Maria",  "Jennifer", "Linda",  "Patricia", "Susan",   "Karen",  "Nancy",    "Lisa",    "Sandra",
-    "Donna",  "Carol",    "Michelle", "Laura",  "Sarah",   "Kimberly", "Deborah", "Angela",  "Helen",
-    "Rebecca", "Sharon",  "Cynthia", "Kathleen", "Amy",    "Anna",   "Brenda",   "Pamela",  "Nicole",
-    "Emma",   "Grace",    "Rosa",   "Mei",      "Priya",   "Aisha",  "Yuki",     "Ingrid",  "Fatima"};
+    "Maria",   "Jennifer", "Linda",    "Patricia", "Susan", "Karen",    "Nancy",   "Lisa",   "Sandra",
+    "Donna",   "Carol",    "Michelle", "Laura",    "Sarah", "Kimberly", "Deborah", "Angela", "Helen",
+    "Rebecca", "Sharon",   "Cynthia",  "Kathleen", "Amy",   "Anna",     "Brenda",  "Pamela", "Nicole",
+    "Emma",    "Grace",    "Rosa",     "Mei",      "Priya", "Aisha",    "Yuki",    "Ingrid", "Fatima"};
 constexpr const char* kMaleNames[] = {
-    "James",  "Robert",  "John",    "Michael", "David",   "William", "Richard", "Joseph",  "Thomas",
-    "Charles", "Daniel", "Matthew", "Anthony", "Mark",    "Donald",  "Steven",  "Paul",    "Andrew",
-    "Kenneth", "Kevin",  "Brian",   "George",  "Edward",  "Ronald",  "Timothy", "Jason",   "Carlos",
-    "Luis",   "Hiroshi", "Wei",     "Arjun",   "Omar",    "Tomas",   "Samuel",  "Peter",   "Ahmed"};
+    "James",   "Robert",  "John",    "Michael", "David",  "William", "Richard", "Joseph", "Thomas",
+    "Charles", "Daniel",  "Matthew", "Anthony", "Mark",   "Donald",  "Steven",  "Paul",   "Andrew",
+    "Kenneth", "Kevin",   "Brian",   "George",  "Edward", "Ronald",  "Timothy", "Jason",  "Carlos",
+    "Luis",    "Hiroshi", "Wei",     "Arjun",   "Omar",   "Tomas",   "Samuel",  "Peter",  "Ahmed"};
 constexpr const char* kFamilyNames[] = {
-    "Smith",    "Johnson", "Williams", "Brown",   "Jones",    "Garcia",  "Miller",   "Davis",   "Rodriguez",
-    "Martinez", "Hernandez", "Lopez",  "Gonzalez", "Wilson",  "Anderson", "Thomas",  "Taylor",  "Moore",
-    "Jackson",  "Martin",  "Lee",      "Perez",   "Thompson", "White",   "Harris",   "Sanchez", "Clark",
-    "Ramirez",  "Lewis",   "Robinson", "Walker",  "Young",    "Allen",   "King",     "Wright",  "Scott",
-    "Nguyen",   "Hill",    "Flores",   "Green",   "Adams",    "Nelson",  "Baker",    "Hall",    "Rivera",
-    "Campbell", "Mitchell", "Carter",  "Roberts", "Okafor",   "Kim",     "Chen",     "Patel",   "Larsen",
-    "Novak",    "Schmidt", "Tanaka",   "Silva",   "Murphy",   "Olsen"};
+    "Smith",    "Johnson",   "Williams", "Brown",    "Jones",    "Garcia",   "Miller", "Davis",   "Rodriguez",
+    "Martinez", "Hernandez", "Lopez",    "Gonzalez", "Wilson",   "Anderson", "Thomas", "Taylor",  "Moore",
+    "Jackson",  "Martin",    "Lee",      "Perez",    "Thompson", "White",    "Harris", "Sanchez", "Clark",
+    "Ramirez",  "Lewis",     "Robinson", "Walker",   "Young",    "Allen",    "King",   "Wright",  "Scott",
+    "Nguyen",   "Hill",      "Flores",   "Green",    "Adams",    "Nelson",   "Baker",  "Hall",    "Rivera",
+    "Campbell", "Mitchell",  "Carter",   "Roberts",  "Okafor",   "Kim",      "Chen",   "Patel",   "Larsen",
+    "Novak",    "Schmidt",   "Tanaka",   "Silva",    "Murphy",   "Olsen"};
 // Portland-area and Willamette Valley ZIP codes (the clinic's time zone is America/Los_Angeles).
 constexpr const char* kZips[] = {"97201", "97202", "97205", "97209", "97210", "97212", "97214", "97217",
                                  "97219", "97222", "97223", "97225", "97229", "97005", "97006", "97008",
@@ -35,9 +35,9 @@ constexpr const char* kZips[] = {"97201", "97202", "97205", "97209", "97210", "9
                                  "97301", "97302", "97330", "97401", "98660", "98682", "98607", "97034"};
 constexpr const char* kAreaCodes[] = {"503", "971", "360", "541"};
 
-constexpr const char* kPractitionerNames[] = {"Dana Whitfield", "Lena Marsh",     "Omar Haddad",  "Rachel Ibsen",
-                                              "Tobias Grant",   "Priya Raman",    "Marcus Bell",  "Elena Voss",
-                                              "Samuel Osei",    "Hannah Lindqvist"};
+constexpr const char* kPractitionerNames[] = {
+    "Dana Whitfield", "Lena Marsh",  "Omar Haddad", "Rachel Ibsen", "Tobias Grant",
+    "Priya Raman",    "Marcus Bell", "Elena Voss",  "Samuel Osei",  "Hannah Lindqvist"};
 
 std::string Lower(std::string_view text) {
   std::string out(text);
@@ -105,7 +105,8 @@ double GenerateDemoIdentity(DemoRandom& random, int64_t number, int mrn_digits, 
 
   out.email = Lower(out.given_name) + "." + Lower(out.family_name) + "." + std::to_string(number) +
               "@example.invalid";
-  std::snprintf(buf, sizeof buf, "%s-555-01%02d", random.Pick(kAreaCodes), static_cast<int>(random.Between(0, 99)));
+  std::snprintf(buf, sizeof buf, "%s-555-01%02d", random.Pick(kAreaCodes),
+                static_cast<int>(random.Between(0, 99)));
   out.phone = buf;
   out.zip = random.Pick(kZips);
   return age;

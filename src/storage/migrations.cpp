@@ -12,7 +12,33 @@ const std::vector<Migration>& MigrationsFor(Backend backend) {
   return backend == Backend::kSqlite ? kSqliteMigrations : kPostgresMigrations;
 }
 
+namespace {
+
+int MigrateLocked(SqlConnection& db, Backend backend);
+
+// Two servers starting on one new PostgreSQL database must not both apply a migration; SQLite's single
+// writer (BEGIN IMMEDIATE) already serialises them.
+constexpr const char* kPostgresMigrationLock = "SELECT pg_advisory_lock(7262002)";
+constexpr const char* kPostgresMigrationUnlock = "SELECT pg_advisory_unlock(7262002)";
+
+}  // namespace
+
 int Migrate(SqlConnection& db, Backend backend) {
+  if (backend != Backend::kPostgres) return MigrateLocked(db, backend);
+  db.Execute(kPostgresMigrationLock);
+  try {
+    int version = MigrateLocked(db, backend);
+    db.Execute(kPostgresMigrationUnlock);
+    return version;
+  } catch (...) {
+    db.Execute(kPostgresMigrationUnlock);
+    throw;
+  }
+}
+
+namespace {
+
+int MigrateLocked(SqlConnection& db, Backend backend) {
   db.BeginWrite();
   try {
     db.Execute(
@@ -52,5 +78,7 @@ int Migrate(SqlConnection& db, Backend backend) {
   }
   return current;
 }
+
+}  // namespace
 
 }  // namespace kneeregen

@@ -85,8 +85,9 @@ RecordPage SqlTransaction::ListRecords(const RecordSchema& schema, int64_t clini
   }
   if (!query.search.empty() && !schema.search_fields.empty()) {
     std::string any;
+    // lower() on both sides: the database's lower() may fold more than ASCII (PostgreSQL folds "Ö" too).
     for (const auto& name : schema.search_fields) {
-      any += (any.empty() ? "" : " OR ") + ("lower(" + name + ") LIKE ? ESCAPE '\\'");
+      any += (any.empty() ? "" : " OR ") + ("lower(" + name + ") LIKE lower(?) ESCAPE '\\'");
       params.push_back(PrefixPattern(query.search));
     }
     sql += " AND (" + any + ")";

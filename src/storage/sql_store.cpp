@@ -23,6 +23,9 @@ Status RunTransaction(SqlConnection& db, bool write, const std::string& audit_lo
   } catch (const SqlError& e) {
     db.Rollback();
     return ToError(e);
+  } catch (...) {
+    db.Rollback();  // the connection goes back to the pool clean, whatever ended the request
+    throw;
   }
 }
 
@@ -53,8 +56,13 @@ Error ToError(const SqlError& e) {
 SqlStore::SqlStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
 
 int SqlStore::schema_version() {
-  auto db = pool_->Reader();
-  return static_cast<int>(CellInt(db->Query("SELECT coalesce(max(version), 0) FROM schema_migrations").rows[0][0]));
+  try {
+    auto db = pool_->Reader();
+    return static_cast<int>(
+        CellInt(db->Query("SELECT coalesce(max(version), 0) FROM schema_migrations").rows.at(0).at(0)));
+  } catch (const SqlError&) {
+    return 0;  // an unreachable database; health reports it through its own read
+  }
 }
 
 Status SqlStore::Read(const std::function<Status(ReadTransaction&)>& fn) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/time.hpp"
@@ -15,8 +16,8 @@ namespace kneeregen {
 namespace {
 
 constexpr const char* kReferenceDate = "2026-11-01";
-const char* const kKinds[] = {"practitioners", "patients", "knees", "assessments", "cartilage-lesions",
-                              "outcome-events"};
+const char* const kKinds[] = {"practitioners", "patients",          "knees",
+                              "assessments",   "cartilage-lesions", "outcome-events"};
 
 std::unique_ptr<Store> MemoryStore() {
   auto store = OpenStore("sqlite::memory:");
@@ -83,7 +84,8 @@ TEST(DemoClinic, APatientDoesNotDependOnHowManyAreGenerated) {
   auto many = ListAll(*large, "patients", sl->clinic_id);
   ASSERT_EQ(few.size(), 20u);
   for (size_t i = 0; i < few.size(); ++i) {
-    for (const char* field : {"mrn", "given_name", "family_name", "birth_date", "sex", "email", "phone", "zip"})
+    for (const char* field :
+         {"mrn", "given_name", "family_name", "birth_date", "sex", "email", "phone", "zip"})
       EXPECT_EQ(few[i][field], many[i][field]) << field;
   }
 }
@@ -98,9 +100,9 @@ TEST(DemoClinic, RejectsANegativeCount) {
 TEST(DemoClinic, ReportsProgressPerBatch) {
   auto store = MemoryStore();
   std::vector<std::pair<int64_t, int64_t>> calls;
-  auto result = SeedDemoClinic(*store, DemoOptions{.patients = 12001, .progress = [&](int64_t done, int64_t total) {
-                                                     calls.emplace_back(done, total);
-                                                   }});
+  auto result = SeedDemoClinic(
+      *store, DemoOptions{.patients = 12001,
+                          .progress = [&](int64_t done, int64_t total) { calls.emplace_back(done, total); }});
   ASSERT_TRUE(result.ok());
   std::vector<std::pair<int64_t, int64_t>> expected = {{5000, 12001}, {10000, 12001}, {12001, 12001}};
   EXPECT_EQ(calls, expected);
@@ -112,11 +114,12 @@ class DemoCohort : public testing::Test {
   static constexpr int64_t kPatients = 2000;
 
   static void SetUpTestSuite() {
+    records_ = new std::map<std::string, std::vector<Json>>();
     store_ = MemoryStore().release();
     auto result = Seed(*store_, kPatients, 1);
     ASSERT_TRUE(result.ok());
     summary_ = *result;
-    records_ = new std::map<std::string, std::vector<Json>>(Snapshot(*store_, summary_.clinic_id));
+    *records_ = Snapshot(*store_, summary_.clinic_id);
   }
   static void TearDownTestSuite() {
     delete records_;
@@ -147,31 +150,35 @@ TEST_F(DemoCohort, CountsMatchTheSummaryAndTheStore) {
   EXPECT_GT(summary_.assessments, kPatients);
   EXPECT_GT(summary_.cartilage_lesions, 0);
   EXPECT_GT(summary_.outcome_events, 0);
-  const std::map<std::string, int64_t> expected = {
-      {"practitioners", summary_.practitioners}, {"patients", summary_.patients},
-      {"knees", summary_.knees},                 {"assessments", summary_.assessments},
-      {"cartilage-lesions", summary_.cartilage_lesions}, {"outcome-events", summary_.outcome_events}};
+  const std::map<std::string, int64_t> expected = {{"practitioners", summary_.practitioners},
+                                                   {"patients", summary_.patients},
+                                                   {"knees", summary_.knees},
+                                                   {"assessments", summary_.assessments},
+                                                   {"cartilage-lesions", summary_.cartilage_lesions},
+                                                   {"outcome-events", summary_.outcome_events}};
+  std::optional<Clinic> clinic;
   Status status = store_->Read([&](ReadTransaction& tx) -> Status {
     for (const auto& [kind, count] : expected) {
       EXPECT_EQ(tx.CountRecords(*FindRecordSchema(kind), summary_.clinic_id), count) << kind;
       EXPECT_EQ(static_cast<int64_t>(Records(kind).size()), count) << kind;
     }
-    auto clinic = tx.GetClinic(summary_.clinic_id);
-    EXPECT_TRUE(clinic && clinic->synthetic);
-    EXPECT_EQ(clinic->time_zone, "America/Los_Angeles");
-    EXPECT_NE(clinic->name.find("synthetic"), std::string::npos);
+    clinic = tx.GetClinic(summary_.clinic_id);
     return Ok{};
   });
   EXPECT_TRUE(status.ok());
+  ASSERT_TRUE(clinic.has_value());
+  EXPECT_TRUE(clinic->synthetic);
+  EXPECT_EQ(clinic->time_zone, "America/Los_Angeles");
+  EXPECT_NE(clinic->name.find("synthetic"), std::string::npos);
 }
 
 TEST_F(DemoCohort, WritesOneAuditRowForTheRun) {
   std::vector<AuditEntry> rows;
-  ASSERT_TRUE(store_->Read([&](ReadTransaction& tx) -> Status {
-                      rows = tx.ListAudit(summary_.clinic_id, 0, 100);
-                      return Ok{};
-                    })
-                  .ok());
+  Status status = store_->Read([&](ReadTransaction& tx) -> Status {
+    rows = tx.ListAudit(summary_.clinic_id, 0, 100);
+    return Ok{};
+  });
+  ASSERT_TRUE(status.ok());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].action, "demo.seed");
   EXPECT_EQ(rows[0].object_type, "clinics");
@@ -199,8 +206,8 @@ TEST_F(DemoCohort, SampledRecordsPassValidation) {
       auto valid = ValidateNewRecord(schema, body);
       ASSERT_TRUE(valid.ok()) << kind << ": " << body.dump() << " "
                               << (valid.error().fields.empty() ? valid.error().detail
-                                                                : valid.error().fields[0].field + " " +
-                                                                      valid.error().fields[0].message);
+                                                               : valid.error().fields[0].field + " " +
+                                                                     valid.error().fields[0].message);
     }
   }
 }
@@ -332,8 +339,8 @@ TEST_F(DemoCohort, ReplacementRateRisesWithGrade) {
 
 TEST_F(DemoCohort, DeathsHaveNoKneeAndEndTheRecord) {
   auto knees = ById("knees");
-  std::map<int64_t, std::string> death;           // patient id -> date
-  std::map<int64_t, std::string> knee_event;      // knee id -> date of replacement or osteotomy
+  std::map<int64_t, std::string> death;       // patient id -> date
+  std::map<int64_t, std::string> knee_event;  // knee id -> date of replacement or osteotomy
   for (const auto& e : Records("outcome-events")) {
     if (e["event_type"] == "death") {
       EXPECT_TRUE(e["knee_id"].is_null());
@@ -369,8 +376,10 @@ TEST_F(DemoCohort, FollowUpThinsOutWithDropout) {
   std::map<int64_t, int> follow_ups;
   for (const auto& a : Records("assessments")) {
     int64_t knee = a["knee_id"];
-    if (a["kind"] == "baseline") baseline[knee] = a["assessed_on"];
-    else ++follow_ups[knee];
+    if (a["kind"] == "baseline")
+      baseline[knee] = a["assessed_on"];
+    else
+      ++follow_ups[knee];
   }
   // Knees with a baseline more than 25 months before the reference date could have had all three visits.
   int eligible = 0, complete = 0;

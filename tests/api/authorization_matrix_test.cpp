@@ -1,0 +1,426 @@
+// The authorization matrix (RELIABILITY.md A5, A6), generated from the server's route table: every route is
+// called by every role, once on an object of the caller's own clinic and once on an object of another
+// clinic, and each answer is compared with what the route's declared access rule implies. A route the
+// generator does not know how to call fails the test, so no route can slip past the matrix.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <iomanip>
+#include <sstream>
+
+#include "api_fixture.hpp"
+#include "registry/account_schemas.hpp"
+
+namespace kneeregen::testing {
+namespace {
+
+enum class Scope { kOwn, kForeign };
+constexpr Scope kScopes[] = {Scope::kOwn, Scope::kForeign};
+
+const char* ScopeName(Scope scope) { return scope == Scope::kOwn ? "own" : "foreign"; }
+
+struct Expectation {
+  bool success = false;          // any 2xx
+  int status = 0;                // otherwise this status
+  std::string code;              // with this problem code
+  std::set<std::string> fields;  // and, for 400, these errors[].field
+  std::string rule;              // which rule gave this expectation
+};
+
+struct Case {
+  const api::Route* route = nullptr;
+  Role role = Role::kAdmin;
+  Scope scope = Scope::kOwn;
+  HttpCall call;
+  bool fresh_session = false;  // the route ends the caller's session: use one of its own
+  bool anonymous = false;      // sign-in: no session at all
+  Expectation expect;
+  // On success, a further check of the body; returns what is wrong, or "".
+  std::function<std::string(const Json&)> check;
+};
+
+struct Mismatch {
+  std::string method, path, role, scope, expected, got, detail;
+};
+
+// Objects the matrix aims at besides the world's seeded records: a user in each clinic.
+struct Targets {
+  int64_t own_user = 0;
+  int64_t foreign_user = 0;
+};
+
+std::string Segment(const std::string& path, size_t index) {
+  std::vector<std::string> parts;
+  std::stringstream in(path);
+  for (std::string part; std::getline(in, part, '/');)
+    if (!part.empty()) parts.push_back(part);
+  return index < parts.size() ? parts[index] : "";
+}
+
+bool InUniqueKey(const RecordSchema& schema, const std::string& field) {
+  for (const auto& key : schema.unique_keys)
+    if (std::find(key.begin(), key.end(), field) != key.end()) return true;
+  return false;
+}
+
+class Generator {
+ public:
+  Generator(ApiWorld& world, Targets targets) : world_(world), targets_(targets) {}
+
+  // The request for one cell of the matrix, or nothing (with the reason in `why`) when the route is of a
+  // shape the generator does not know.
+  std::optional<Case> Build(const api::Route& route, Role role, Scope scope, std::string& why) {
+    Case c{.route = &route, .role = role, .scope = scope};
+    c.call.method = api::MethodName(route.method);
+    c.call.path = route.path;
+    const bool has_id = route.path.find("{id}") != std::string::npos;
+    const std::string resource = Segment(route.path, 2);
+    const RecordSchema* record_schema = FindRecordSchema(resource);
+
+    if (has_id) {
+      auto id = ObjectId(resource, scope);
+      if (!id) {
+        why = "no fixture object for {id} of resource '" + resource + "'";
+        return std::nullopt;
+      }
+      c.call.path.replace(c.call.path.find("{id}"), 4, std::to_string(*id));
+    }
+
+    bool refs_foreign = false;  // the body references the other clinic's objects
+    if (route.request_schema) {
+      const RecordSchema& body_schema = *route.request_schema;
+      std::optional<Json> body;
+      if (&body_schema == &LoginBody()) {
+        const Credentials& who = world_.UserFor(role);
+        body = Json{{"username", who.username}, {"password", who.password},
+                    {"clinic_id", scope == Scope::kOwn ? world_.own().clinic_id : world_.foreign().clinic_id}};
+        c.anonymous = true;
+      } else if (&body_schema == &PasswordChangeBody()) {
+        const Credentials& who = world_.UserFor(role);
+        body = Json{{"current_password", who.password}, {"new_password", who.password}};
+      } else if (route.partial_body) {
+        body = PartialBody(body_schema, why);
+      } else if (record_schema == &body_schema) {
+        body = NewRecordBody(body_schema, scope, refs_foreign, why);
+      } else {
+        body = ExampleBody(body_schema, why);
+        // Usernames are unique across the server; the example is one fixed name.
+        if (body && &body_schema == &NewUserBody()) (*body)["username"] = "matrix." + std::to_string(world_.Next());
+      }
+      if (!body) return std::nullopt;
+      c.call.body = body->dump();
+    } else if (route.method != api::Method::kGet) {
+      c.call.body = "";
+    }
+    c.fresh_session = route.path == "/api/v1/session/logout";
+
+    // What the route's declared policy says should happen.
+    if (route.access.is_public) {
+      if (c.anonymous && scope == Scope::kForeign)
+        c.expect = {.status = 401, .code = "unauthenticated", .rule = "sign-in to a clinic the user is not in"};
+      else
+        c.expect = {.success = true, .rule = "public"};
+    } else if (!route.access.Allows(role)) {
+      c.expect = {.status = 403, .code = "forbidden", .rule = "role not in the route's access rule"};
+    } else if (has_id && scope == Scope::kForeign) {
+      c.expect = {.status = 404, .code = "not_found", .rule = "another clinic's object reads as missing"};
+    } else if (refs_foreign) {
+      c.expect = {.status = 400, .code = "validation_failed", .fields = RefFields(*record_schema),
+                  .rule = "references to another clinic's objects read as missing"};
+    } else {
+      c.expect = {.success = true, .rule = scope == Scope::kOwn ? "allowed, own object" : "allowed, no foreign object"};
+    }
+
+    if (route.method == api::Method::kGet && route.response_is_list) {
+      if (!ListCheck(c, resource, record_schema, scope, why)) return std::nullopt;
+    } else if (has_id && route.method == api::Method::kGet) {
+      int64_t expected_id = *ObjectId(resource, Scope::kOwn);
+      c.check = [expected_id](const Json& body) {
+        return body.value("id", Json()) == expected_id ? "" : "read returned another object: " + body.dump();
+      };
+    }
+    return c;
+  }
+
+ private:
+  std::optional<int64_t> ObjectId(const std::string& resource, Scope scope) {
+    const bool own = scope == Scope::kOwn;
+    if (FindRecordSchema(resource)) return own ? world_.own().id(resource) : world_.foreign().id(resource);
+    if (resource == "users") return own ? targets_.own_user : targets_.foreign_user;
+    if (resource == "clinics") return own ? world_.own().clinic_id : world_.foreign().clinic_id;
+    return std::nullopt;
+  }
+
+  // The ids a list must never show to the own clinic: the other clinic's object of that kind.
+  std::set<std::pair<std::string, int64_t>> ForeignObjects() {
+    std::set<std::pair<std::string, int64_t>> objects;
+    for (const auto& [resource, record] : world_.foreign().records) objects.insert({resource, record["id"]});
+    objects.insert({"users", targets_.foreign_user});
+    objects.insert({"clinics", world_.foreign().clinic_id});
+    return objects;
+  }
+
+  bool ListCheck(Case& c, const std::string& resource, const RecordSchema* schema, Scope scope, std::string& why) {
+    auto foreign = ForeignObjects();
+    if (resource == "audit") {
+      c.check = [foreign](const Json& body) -> std::string {
+        for (const auto& row : body["items"])
+          if (row["object_id"].is_number_integer() &&
+              foreign.count({row["object_type"].get<std::string>(), row["object_id"].get<int64_t>()}))
+            return "the audit shows another clinic's object: " + row.dump();
+        return "";
+      };
+      return true;
+    }
+    if (!schema && resource != "users" && resource != "clinics") {
+      why = "no rule for what the list '" + resource + "' may show";
+      return false;
+    }
+    const int64_t own_id = *ObjectId(resource, Scope::kOwn);
+    const int64_t foreign_id = *ObjectId(resource, Scope::kForeign);
+    if (scope == Scope::kForeign && schema) {
+      // Filtering by the other clinic's object finds nothing.
+      for (const auto& f : schema->fields) {
+        if (f.kind != FieldKind::kRef || !f.filterable || !f.client_writable()) continue;
+        c.call.path += "?" + f.name + "=" + std::to_string(world_.foreign().id(f.ref_resource));
+        c.check = [](const Json& body) {
+          return body["items"].empty() ? "" : "a filter on another clinic's object found " + body["items"].dump();
+        };
+        return true;
+      }
+    }
+    c.check = [own_id, foreign_id, scope](const Json& body) -> std::string {
+      bool has_own = false;
+      for (const auto& item : body["items"]) {
+        if (item["id"] == foreign_id) return "the list shows another clinic's object " + item.dump();
+        has_own = has_own || item["id"] == own_id;
+      }
+      return has_own || scope == Scope::kForeign ? "" : "the list misses the clinic's own object";
+    };
+    return true;
+  }
+
+  std::set<std::string> RefFields(const RecordSchema& schema) {
+    std::set<std::string> fields;
+    for (const auto& f : schema.fields)
+      if (f.kind == FieldKind::kRef && f.client_writable()) fields.insert(f.name);
+    return fields;
+  }
+
+  // Every field from its schema example; nothing when a required field has none.
+  std::optional<Json> ExampleBody(const RecordSchema& schema, std::string& why) {
+    Json body = Json::object();
+    for (const auto& f : schema.fields) {
+      if (!f.client_writable()) continue;
+      if (f.example.is_null()) {
+        if (!f.required) continue;
+        why = "required field " + schema.resource + "." + f.name + " has no example";
+        return std::nullopt;
+      }
+      body[f.name] = f.example;
+    }
+    return body;
+  }
+
+  // A create body from the examples: references point at the clinic's fixtures (the other clinic's for
+  // the foreign scope), and unique keys are made unique for every request.
+  std::optional<Json> NewRecordBody(const RecordSchema& schema, Scope scope, bool& refs_foreign, std::string& why) {
+    auto body = ExampleBody(schema, why);
+    if (!body) return std::nullopt;
+    const ClinicRecords& target = scope == Scope::kOwn ? world_.own() : world_.foreign();
+    for (const auto& f : schema.fields) {
+      if (f.kind != FieldKind::kRef || !f.client_writable()) continue;
+      (*body)[f.name] = target.id(f.ref_resource);
+      refs_foreign = scope == Scope::kForeign;
+    }
+    for (const auto& key : schema.unique_keys) {
+      bool made_unique = false;
+      for (const auto& name : key) {
+        const FieldSpec* f = schema.Field(name);
+        if (f->kind == FieldKind::kText) {
+          std::string value = f->example.get<std::string>() + "-m" + std::to_string(world_.Next());
+          if (scope == Scope::kForeign) {
+            // The other clinic holds a record with this value; uniqueness is per clinic, so it is free here.
+            Json twin = *body;
+            twin[name] = value;
+            try {
+              world_.CreateRecord(world_.foreign().clinic_id, schema.resource, twin);
+            } catch (const std::exception& e) {
+              why = e.what();
+              return std::nullopt;
+            }
+          }
+          (*body)[name] = value;
+          made_unique = true;
+        } else if (f->kind == FieldKind::kRef && scope == Scope::kOwn) {
+          auto fresh = FreshRecord(f->ref_resource, why);
+          if (!fresh) return std::nullopt;
+          (*body)[name] = *fresh;
+          made_unique = true;
+        } else if (f->kind == FieldKind::kRef) {
+          made_unique = true;  // refers to the other clinic's object: refused before uniqueness matters
+        }
+      }
+      if (!made_unique) {
+        why = "can't make unique key of " + schema.resource + " unique";
+        return std::nullopt;
+      }
+    }
+    return body;
+  }
+
+  // A new own-clinic record of `resource`, built the same way, created through the service.
+  std::optional<int64_t> FreshRecord(const std::string& resource, std::string& why) {
+    const RecordSchema* schema = FindRecordSchema(resource);
+    bool unused = false;
+    auto body = NewRecordBody(*schema, Scope::kOwn, unused, why);
+    if (!body) return std::nullopt;
+    try {
+      return world_.CreateRecord(world_.own().clinic_id, resource, *body)["id"].get<int64_t>();
+    } catch (const std::exception& e) {
+      why = e.what();
+      return std::nullopt;
+    }
+  }
+
+  // A change of the first field that can change without touching references or unique keys; {} when the
+  // kind has no such field (knees).
+  std::optional<Json> PartialBody(const RecordSchema& schema, std::string& why) {
+    const int n = world_.Next();
+    for (const auto& f : schema.fields) {
+      if (!f.client_writable() || f.immutable || f.kind == FieldKind::kRef || InUniqueKey(schema, f.name)) continue;
+      if (f.kind == FieldKind::kText && !f.text_check && f.example.is_string()) {
+        std::string value = f.example.get<std::string>() + " v" + std::to_string(n);
+        return Json{{f.name, value.substr(0, f.max_length)}};
+      }
+      if (f.kind == FieldKind::kEnum) return Json{{f.name, f.values[n % f.values.size()]}};
+      if (f.kind == FieldKind::kBoolean) return Json{{f.name, n % 2 == 0}};
+    }
+    if (schema.fields.empty()) {
+      why = "partial body schema " + schema.resource + " has no fields";
+      return std::nullopt;
+    }
+    return Json::object();
+  }
+
+  ApiWorld& world_;
+  Targets targets_;
+};
+
+std::string Expected(const Expectation& e) {
+  if (e.success) return "2xx";
+  std::string out = std::to_string(e.status) + " " + e.code;
+  for (const auto& f : e.fields) out += " " + f;
+  return out;
+}
+
+// What differs between the reply and the expectation, or "".
+std::string Compare(const Case& c, const HttpReply& reply) {
+  const Expectation& e = c.expect;
+  if (e.success) {
+    if (reply.status < 200 || reply.status > 299) return reply.code();
+    if (!c.check) return "";
+    Json body = reply.json();
+    return body.is_discarded() ? "" : c.check(body);
+  }
+  if (reply.status != e.status || reply.code() != e.code) return reply.code();
+  if (!e.fields.empty() && reply.error_fields() != e.fields) {
+    std::string got;
+    for (const auto& f : reply.error_fields()) got += " " + f;
+    return "fields:" + got;
+  }
+  return "";
+}
+
+std::string Table(const std::vector<Mismatch>& rows) {
+  std::ostringstream out;
+  auto line = [&](const Mismatch& m) {
+    out << std::left << std::setw(6) << m.method << std::setw(40) << m.path << std::setw(12) << m.role
+        << std::setw(8) << m.scope << std::setw(34) << m.expected << std::setw(6) << m.got << m.detail << "\n";
+  };
+  line({"METHOD", "ROUTE", "ROLE", "SCOPE", "EXPECTED", "GOT", "DETAIL"});
+  for (const auto& m : rows) line(m);
+  return out.str();
+}
+
+using AuthorizationMatrixTest = ApiTest;
+
+TEST_P(AuthorizationMatrixTest, EveryRouteRoleAndScopeMatchesThePolicy) {
+  ApiWorld& w = world();
+  Targets targets{.own_user = w.AddUser(w.own().clinic_id, Role::kClinician, "target").user_id,
+                  .foreign_user = w.AddUser(w.foreign().clinic_id, Role::kClinician, "outsider").user_id};
+  Generator generator(w, targets);
+  const auto& routes = w.routes();
+  std::vector<Mismatch> mismatches;
+  std::set<std::string> unhandled;
+  size_t executed = 0;
+  for (const api::Route& route : routes) {
+    for (Role role : kAllRoles) {
+      for (Scope scope : kScopes) {
+        std::string why;
+        auto c = generator.Build(route, role, scope, why);
+        if (!c) {
+          unhandled.insert(std::string(api::MethodName(route.method)) + " " + route.path + ": " + why);
+          continue;
+        }
+        std::optional<Session> fresh;
+        if (c->fresh_session) fresh = w.SignIn(w.UserFor(role), w.own().clinic_id);
+        if (!c->anonymous) c->call.session = fresh ? &*fresh : &w.SessionFor(role);
+        HttpReply reply = w.Call(c->call);
+        ++executed;
+        std::string detail = Compare(*c, reply);
+        if (!detail.empty() || (reply.status >= 500)) {
+          mismatches.push_back({c->call.method, route.path, std::string(RoleName(role)), ScopeName(scope),
+                                Expected(c->expect), std::to_string(reply.status),
+                                detail + " (" + c->expect.rule + ") " + reply.body.substr(0, 160)});
+        }
+      }
+    }
+  }
+  std::string unhandled_list;
+  for (const auto& u : unhandled) unhandled_list += "  " + u + "\n";
+  EXPECT_TRUE(unhandled.empty()) << "routes the matrix generator can't call; teach it their shape:\n"
+                                 << unhandled_list;
+  EXPECT_EQ(executed, routes.size() * std::size(kAllRoles) * std::size(kScopes))
+      << "every route x role x scope must be executed";
+  EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " of " << executed
+                                  << " cases differ from the policy:\n" << Table(mismatches);
+}
+
+TEST_P(AuthorizationMatrixTest, EveryRouteDeclaresAnAccessRule) {
+  // Deny by default: an empty rule grants nothing, so a route without one could never be called.
+  for (Role role : kAllRoles) EXPECT_FALSE(api::Access{}.Allows(role)) << RoleName(role);
+  int public_routes = 0;
+  for (const api::Route& route : world().routes()) {
+    SCOPED_TRACE(std::string(api::MethodName(route.method)) + " " + route.path);
+    const api::Access& a = route.access;
+    EXPECT_TRUE(a.is_public || a.any_role || !a.roles.empty()) << "route without an access rule";
+    EXPECT_FALSE(a.is_public && (a.any_role || !a.roles.empty())) << "a public route must not also list roles";
+    EXPECT_TRUE(static_cast<bool>(route.handler)) << "route without a handler";
+    public_routes += a.is_public ? 1 : 0;
+  }
+  // Only the page at /, health, the API description and sign-in are open to anyone.
+  EXPECT_EQ(public_routes, 4);
+}
+
+// The generated requests above are built from each field's `example`; together they must form a valid
+// record, cross-field rules included, or the matrix would report a policy mismatch that is only a bad example.
+TEST_P(AuthorizationMatrixTest, SchemaExamplesFormValidRecords) {
+  for (const RecordSchema& schema : AllRecordSchemas()) {
+    Json body = Json::object();
+    for (const auto& f : schema.fields) {
+      if (!f.client_writable()) continue;
+      body[f.name] = f.kind == FieldKind::kRef ? Json(world().own().id(f.ref_resource)) : f.example;
+    }
+    auto valid = ValidateNewRecord(schema, body);
+    std::string problems;
+    if (!valid)
+      for (const auto& e : valid.error().fields) problems += " [" + e.field + ": " + e.message + "]";
+    EXPECT_TRUE(valid.ok()) << schema.resource << " examples are refused:" << problems << "\n" << body.dump();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuthorizationMatrixTest, ::testing::ValuesIn(kAllApiBackends), ApiBackendName);
+
+}  // namespace
+}  // namespace kneeregen::testing
