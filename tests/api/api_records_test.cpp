@@ -418,6 +418,55 @@ TEST_P(ApiRecordsTest, HostileInputGetsAProblemAndWritesNothing) {
   EXPECT_EQ(*world().ReadRecord(clinic, "patients", id), stored);
 }
 
+TEST_P(ApiRecordsTest, HostileQueryStringsGetAProblemNeverAServerError) {
+  const Session& session = world().SessionFor(Role::kClinician);
+  for (const std::string query : {"q=%FF", "q=Ma%C3%28", "q=%00", "q=Ma%00ria", "mrn=%FF", "mrn=MRN%00",
+                                  "q=%27%20OR%201%3D1--", "mrn=%27%3BDROP%20TABLE%20patients%3B--",
+                                  "limit=99999999999999999999", "cursor=99999999999999999999"}) {
+    HttpReply reply = world().Get("/api/v1/patients?" + query, &session);
+    EXPECT_LT(reply.status, 500) << query << ": " << reply.Describe();
+    EXPECT_EQ(reply.body.find("SQL"), std::string::npos) << query << ": " << reply.Describe();
+    EXPECT_EQ(reply.body.find("byte sequence"), std::string::npos) << query << ": " << reply.Describe();
+    if (reply.status == 200) {
+      EXPECT_TRUE(reply.json()["items"].empty()) << query << " matched records: " << reply.Describe();
+    } else {
+      EXPECT_EQ(reply.status, 400) << query << ": " << reply.Describe();
+    }
+  }
+  EXPECT_GT(world().CountRecords(world().own().clinic_id, "patients"), 0);
+}
+
+TEST_P(ApiRecordsTest, OversizedRequestsAreRefusedAsClientErrors) {
+  const Session& session = world().SessionFor(Role::kClinician);
+  HttpReply long_uri = world().Get("/api/v1/patients?q=" + std::string(9000, 'a'), &session);
+  EXPECT_GE(long_uri.status, 400) << long_uri.Describe();
+  EXPECT_LT(long_uri.status, 500) << "an over-long URI is the client's error: " << long_uri.Describe();
+
+  // A chunked body has no Content-Length to refuse up front; the 1 MiB limit must hold all the same.
+  const int64_t before = world().CountRecords(world().own().clinic_id, "patients");
+  std::string filler = std::string(64 * 1024, ' ');
+  httplib::Client client("127.0.0.1", world().port());
+  httplib::Headers headers = {{"Cookie", "__Host-kneeregen_session=" + session.cookie},
+                              {"X-CSRF-Token", session.csrf_token}};
+  auto result = client.Post(
+      "/api/v1/patients", headers,
+      [&](size_t offset, httplib::DataSink& sink) {
+        if (offset >= 3 * 1024 * 1024) {
+          sink.done();
+        } else {
+          sink.write(filler.data(), filler.size());
+        }
+        return true;
+      },
+      "application/json");
+  if (result) {
+    HttpReply reply{.status = result->status, .body = result->body, .headers = result->headers};
+    EXPECT_EQ(reply.status, 413) << reply.Describe();
+    for (const auto& problem : SecurityHeaderProblems(reply)) ADD_FAILURE() << problem;
+  }
+  EXPECT_EQ(world().CountRecords(world().own().clinic_id, "patients"), before);
+}
+
 // ---- another clinic's objects ----
 
 TEST_P(ApiRecordsTest, AnotherClinicsIdsReadExactlyLikeMissingIds) {
