@@ -33,14 +33,16 @@ std::string PathPattern(const std::string& path) {
   return std::regex_replace(path, std::regex(R"(\{id\})"), R"((\d{1,18}))");
 }
 
+// For the answers httplib gives itself, before any route runs.
 ErrorCode CodeForStatus(int status) {
   switch (status) {
-    case 400: return ErrorCode::kMalformedJson;
     case 404: return ErrorCode::kNotFound;
     case 405: return ErrorCode::kMethodNotAllowed;
+    case 411: return ErrorCode::kLengthRequired;
     case 413: return ErrorCode::kPayloadTooLarge;
+    case 414: return ErrorCode::kUriTooLong;
     case 415: return ErrorCode::kUnsupportedMediaType;
-    default: return ErrorCode::kInternal;
+    default: return status >= 400 && status < 500 ? ErrorCode::kBadRequest : ErrorCode::kInternal;
   }
 }
 
@@ -56,12 +58,25 @@ HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Register() {
   auto& s = *server_;
+  // httplib sets SO_REUSEPORT by default, which lets a second server bind a port already in use and
+  // silently share its traffic; SO_REUSEADDR alone still allows a quick restart.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof yes);
+  });
   s.set_tcp_nodelay(true);  // without it each small response waits ~40 ms for a delayed ACK
   s.set_payload_max_length(options_.max_body_bytes);
   s.set_read_timeout(options_.read_timeout_seconds, 0);
   s.set_write_timeout(options_.read_timeout_seconds, 0);
   s.set_keep_alive_timeout(5);
   s.set_default_headers(SecurityHeaders());
+  // httplib 0.11 enforces the body limit on Content-Length bodies only; a chunked body would be read whole.
+  // This handler runs before any body is read.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
+    WriteProblem(res, Error{ErrorCode::kLengthRequired, "", {}}, "");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   for (const Route& route : routes_) {
     auto handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
       RunRoute(route, services_, options_, req, res);

@@ -36,7 +36,8 @@ std::optional<int64_t> ParseIfMatch(std::string value) {
   return v;
 }
 
-Status ReadBody(const Route& route, const httplib::Request& raw, Request& req) {
+Status ReadBody(const Route& route, const httplib::Request& raw, const ServerOptions& options, Request& req) {
+  if (raw.body.size() > options.max_body_bytes) return Error{ErrorCode::kPayloadTooLarge, "", {}};
   bool empty = raw.body.find_first_not_of(" \t\r\n") == std::string::npos;
   if (!route.request_schema) {
     if (empty) return Ok{};
@@ -79,7 +80,7 @@ Status Prepare(const Route& route, Services& services, const ServerOptions& opti
     req.path_ids["id"] = id;
   }
   req.query.insert(raw.params.begin(), raw.params.end());
-  return ReadBody(route, raw, req);
+  return ReadBody(route, raw, options, req);
 }
 
 }  // namespace

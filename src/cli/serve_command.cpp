@@ -10,19 +10,28 @@ namespace kneeregen::cli {
 
 namespace {
 
-// On an empty database: the synthetic demo clinic and an admin account whose password is printed once.
+// A database without staff accounts gets the synthetic demo clinic (unless it already has a clinic, e.g. from
+// a first start that was interrupted while seeding) and an admin account whose password is printed once.
+// Keying this on accounts, not clinics, means an interrupted first start never leaves nobody able to sign in.
 Status SeedFirstStart(Store& store, int64_t patients) {
-  bool empty = false;
+  bool has_users = false;
+  std::optional<int64_t> clinic_id;
   auto read = store.Read([&](ReadTransaction& tx) -> Status {
-    empty = tx.ListClinics().empty();
+    has_users = !tx.ListUsers().empty();
+    auto clinics = tx.ListClinics();
+    if (!clinics.empty()) clinic_id = clinics.front().id;
     return Ok{};
   });
-  if (!read || !empty) return read;
-  std::cout << "First start: seeding a synthetic demo clinic (" << patients << " fictional patients)..." << std::endl;
-  auto demo = SeedDemoClinic(store, DemoOptions{.patients = patients});
-  if (!demo) return demo.error();
+  if (!read || has_users) return read;
+  if (!clinic_id) {
+    std::cout << "First start: seeding a synthetic demo clinic (" << patients << " fictional patients)..."
+              << std::endl;
+    auto demo = SeedDemoClinic(store, DemoOptions{.patients = patients});
+    if (!demo) return demo.error();
+    clinic_id = demo->clinic_id;
+  }
   AccountService accounts(store);
-  auto admin = accounts.AddUser(Operator(demo->clinic_id), Json{{"username", "admin"},
+  auto admin = accounts.AddUser(Operator(*clinic_id), Json{{"username", "admin"},
                                                                 {"display_name", "Clinic administrator"},
                                                                 {"role", "admin"}});
   if (!admin) return admin.error();

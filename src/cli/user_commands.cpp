@@ -51,16 +51,28 @@ int List(const UserOptions& o) {
   AccountService accounts(*store);
   auto clinics = accounts.ListClinics(Operator(0));
   if (!clinics) return ReportError(clinics.error());
-  std::cout << std::left << std::setw(8) << "clinic" << std::setw(8) << "user" << std::setw(24) << "username"
-            << std::setw(13) << "role" << "active\n";
+  struct Row {
+    int64_t clinic, user;
+    std::string username, role;
+    bool active;
+  };
+  std::vector<Row> rows;
+  size_t name_width = std::string("username").size();
   for (const auto& clinic : *clinics) {
     auto users = accounts.ListUsers(Operator(clinic["id"]));
     if (!users) return ReportError(users.error());
-    for (const auto& u : *users)
-      std::cout << std::setw(8) << clinic["id"].get<int64_t>() << std::setw(8) << u["id"].get<int64_t>()
-                << std::setw(24) << u["username"].get<std::string>() << std::setw(13) << u["role"].get<std::string>()
-                << (u["active"].get<bool>() ? "yes" : "no") << "\n";
+    for (const auto& u : *users) {
+      rows.push_back({clinic["id"], u["id"], u["username"], u["role"], u["active"]});
+      name_width = std::max(name_width, rows.back().username.size());
+    }
   }
+  // Columns are separated by at least two spaces, whatever the length of a username.
+  auto line = [&](auto clinic, auto user, const std::string& name, const std::string& role, const char* active) {
+    std::cout << std::left << std::setw(8) << clinic << std::setw(8) << user << std::setw(name_width + 2) << name
+              << std::setw(13) << role << active << "\n";
+  };
+  line("clinic", "user", "username", "role", "active");
+  for (const auto& r : rows) line(r.clinic, r.user, r.username, r.role, r.active ? "yes" : "no");
   return 0;
 }
 

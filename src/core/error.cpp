@@ -8,6 +8,7 @@ namespace kneeregen {
 namespace {
 
 constexpr std::array kErrorTable = {
+    ErrorInfo{"bad_request", 400, "The request could not be read"},
     ErrorInfo{"malformed_json", 400, "The request body is not valid JSON"},
     ErrorInfo{"validation_failed", 400, "One or more fields are invalid"},
     ErrorInfo{"unauthenticated", 401, "Sign in to continue"},
@@ -17,7 +18,9 @@ constexpr std::array kErrorTable = {
     ErrorInfo{"method_not_allowed", 405, "Method not allowed"},
     ErrorInfo{"conflict", 409, "The request conflicts with existing data"},
     ErrorInfo{"precondition_failed", 412, "The record changed since you read it"},
+    ErrorInfo{"length_required", 411, "Send the body with a Content-Length, not in chunks"},
     ErrorInfo{"payload_too_large", 413, "The request body is larger than 1 MiB"},
+    ErrorInfo{"uri_too_long", 414, "The request address is too long"},
     ErrorInfo{"unsupported_media_type", 415, "Send the body as application/json"},
     ErrorInfo{"rate_limited", 429, "Too many requests; try again later"},
     ErrorInfo{"storage_full", 507, "The database has no space left; nothing was written"},

@@ -9,6 +9,7 @@
 namespace kneeregen {
 
 enum class ErrorCode {
+  kBadRequest,
   kMalformedJson,
   kValidationFailed,
   kUnauthenticated,
@@ -18,7 +19,9 @@ enum class ErrorCode {
   kMethodNotAllowed,
   kConflict,
   kPreconditionFailed,
+  kLengthRequired,
   kPayloadTooLarge,
+  kUriTooLong,
   kUnsupportedMediaType,
   kRateLimited,
   kStorageFull,

@@ -1,5 +1,7 @@
 #include "core/json_body.hpp"
 
+#include "core/text.hpp"
+
 #include <set>
 #include <string>
 #include <vector>
@@ -9,12 +11,6 @@ namespace kneeregen {
 namespace {
 
 constexpr int kMaxDepth = 32;
-
-bool HasControlCharacter(const std::string& s) {
-  for (unsigned char c : s)
-    if (c < 0x20) return true;
-  return false;
-}
 
 }  // namespace
 

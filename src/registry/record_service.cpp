@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/text.hpp"
+
 namespace kneeregen {
 
 namespace {
@@ -87,7 +89,9 @@ Result<ListQuery> ParseListQuery(const RecordSchema& schema, const std::multimap
   ListQuery query;
   std::vector<FieldError> errors;
   for (const auto& [name, value] : params) {
-    if (name == "limit") {
+    if (!IsCleanText(name) || !IsCleanText(value)) {
+      errors.push_back({IsCleanText(name) ? name : "", "must be valid UTF-8 without control characters"});
+    } else if (name == "limit") {
       auto v = ParseId(value);
       if (!v || *v < 1) errors.push_back({"limit", "must be a whole number from 1 to 200"});
       else query.limit = static_cast<int>(std::min<int64_t>(*v, kMaxPageSize));

@@ -68,6 +68,10 @@ std::string ApiBackendName(const ::testing::TestParamInfo<ApiBackend>& info) {
   return info.param == ApiBackend::kSqlite ? "SqliteMemory" : "Postgres";
 }
 
+void PrintTo(ApiBackend backend, std::ostream* out) {
+  *out << (backend == ApiBackend::kSqlite ? "sqlite" : "postgresql");
+}
+
 // ---- HttpReply ----
 
 std::string HttpReply::Header(const std::string& name) const {
@@ -103,6 +107,16 @@ std::string HttpReply::Describe() const {
   if (status == 0) return "no response (" + transport_error + ")";
   std::string shown = body.size() > 600 ? body.substr(0, 600) + "..." : body;
   return std::to_string(status) + " " + shown;
+}
+
+void ExpectProblem(const HttpReply& reply, int status, const std::string& code) {
+  EXPECT_EQ(reply.status, status) << reply.Describe();
+  EXPECT_EQ(reply.code(), code) << reply.Describe();
+  EXPECT_EQ(reply.Header("Content-Type").rfind("application/problem+json", 0), 0u) << reply.Header("Content-Type");
+}
+
+std::string RecordPath(const std::string& resource, std::optional<int64_t> id) {
+  return "/api/v1/" + resource + (id ? "/" + std::to_string(*id) : "");
 }
 
 std::string SessionCookieValue(const HttpReply& reply) { return CookieValue(reply.Header("Set-Cookie")); }

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -29,6 +30,8 @@ enum class ApiBackend { kSqlite, kPostgres };
 inline constexpr ApiBackend kAllApiBackends[] = {ApiBackend::kSqlite, ApiBackend::kPostgres};
 
 std::string ApiBackendName(const ::testing::TestParamInfo<ApiBackend>& info);
+// How gtest (and so ctest's test names) show a backend.
+void PrintTo(ApiBackend backend, std::ostream* out);
 
 // The password every seeded user gets: long enough for the policy, not on the breached list.
 inline constexpr const char* kTestPassword = "quiet meadow lantern 42";
@@ -80,6 +83,12 @@ struct ClinicRecords {
   std::map<std::string, Json> records;
   int64_t id(const std::string& resource) const { return records.at(resource).at("id").get<int64_t>(); }
 };
+
+// Expects a problem document with this status and code, served as application/problem+json.
+void ExpectProblem(const HttpReply& reply, int status, const std::string& code);
+
+// "/api/v1/patients" or "/api/v1/patients/7".
+std::string RecordPath(const std::string& resource, std::optional<int64_t> id = std::nullopt);
 
 // The session cookie's value from a sign-in reply's Set-Cookie header, or "".
 std::string SessionCookieValue(const HttpReply& reply);

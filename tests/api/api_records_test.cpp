@@ -1,28 +1,17 @@
 // Clinic records through the real server: create, read, update and list for every kind, versions and
-// If-Match, derived fields and cross-record rules, paging, search, hostile input (RELIABILITY.md B2) and
-// foreign-clinic ids that read exactly like ids that do not exist (A5).
+// If-Match, derived fields and cross-record rules, paging, search, and foreign-clinic ids that read exactly
+// like ids that do not exist (RELIABILITY.md A5).
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
 #include "api_fixture.hpp"
-#include "core/time.hpp"
 
 namespace kneeregen::testing {
 namespace {
 
 using ApiRecordsTest = ApiTest;
-
-std::string Path(const std::string& resource, std::optional<int64_t> id = std::nullopt) {
-  return "/api/v1/" + resource + (id ? "/" + std::to_string(*id) : "");
-}
-
-void ExpectProblem(const HttpReply& reply, int status, const std::string& code) {
-  EXPECT_EQ(reply.status, status) << reply.Describe();
-  EXPECT_EQ(reply.code(), code) << reply.Describe();
-  EXPECT_EQ(reply.Header("Content-Type").rfind("application/problem+json", 0), 0u) << reply.Header("Content-Type");
-}
 
 // Every item of a list route, following next_cursor from page to page.
 std::vector<Json> WholeList(ApiWorld& world, const Session& session, const std::string& path_and_query,
@@ -53,7 +42,9 @@ std::set<int64_t> Ids(const std::vector<Json>& items) {
 
 // The role that exercises a kind: a clinician wherever the policy lets one create and update.
 Role WriterOf(const RecordSchema& schema) {
-  auto allows = [&](Role r) { return schema.policy.Allows(r, Action::kCreate) && schema.policy.Allows(r, Action::kUpdate); };
+  auto allows = [&](Role r) {
+    return schema.policy.Allows(r, Action::kCreate) && schema.policy.Allows(r, Action::kUpdate);
+  };
   if (allows(Role::kClinician)) return Role::kClinician;
   for (Role r : kAllRoles)
     if (allows(r)) return r;
@@ -82,12 +73,12 @@ TEST_P(ApiRecordsTest, EveryRecordKindCanBeCreatedReadUpdatedAndListed) {
     const Session& session = world().SessionFor(WriterOf(schema));
     Json body = SampleBody(schema.resource, refs, world().Next());
 
-    HttpReply created = world().Post(Path(schema.resource), &session, body);
+    HttpReply created = world().Post(RecordPath(schema.resource), &session, body);
     ASSERT_EQ(created.status, 201) << created.Describe();
     Json record = created.json();
     const int64_t id = record["id"];
     refs[schema.resource] = id;
-    EXPECT_EQ(created.Header("Location"), Path(schema.resource, id));
+    EXPECT_EQ(created.Header("Location"), RecordPath(schema.resource, id));
     EXPECT_EQ(created.Header("ETag"), "\"1\"");
     EXPECT_EQ(record["version"], 1);
     EXPECT_EQ(record["synthetic"], false);
@@ -100,7 +91,7 @@ TEST_P(ApiRecordsTest, EveryRecordKindCanBeCreatedReadUpdatedAndListed) {
     EXPECT_EQ(world().ReadRecord(world().own().clinic_id, schema.resource, id), record);
 
     const Json& change = Changes().at(schema.resource);
-    HttpReply updated = world().Patch(Path(schema.resource, id), &session, change, "\"1\"");
+    HttpReply updated = world().Patch(RecordPath(schema.resource, id), &session, change, "\"1\"");
     ASSERT_EQ(updated.status, 200) << updated.Describe();
     const int expected_version = change.empty() ? 1 : 2;
     EXPECT_EQ(updated.json()["version"], expected_version);
@@ -113,12 +104,12 @@ TEST_P(ApiRecordsTest, EveryRecordKindCanBeCreatedReadUpdatedAndListed) {
       Json other = f.kind == FieldKind::kEnum ? Json(f.values.back() == record[f.name] ? f.values.front()
                                                                                          : f.values.back())
                                               : Json(record[f.name].get<int64_t>() + 1);
-      HttpReply refused = world().Patch(Path(schema.resource, id), &session, Json{{f.name, other}});
+      HttpReply refused = world().Patch(RecordPath(schema.resource, id), &session, Json{{f.name, other}});
       ExpectProblem(refused, 400, "validation_failed");
       EXPECT_EQ(refused.error_fields(), std::set<std::string>{f.name});
     }
 
-    EXPECT_TRUE(Ids(WholeList(world(), session, Path(schema.resource))).count(id)) << "not in the list";
+    EXPECT_TRUE(Ids(WholeList(world(), session, RecordPath(schema.resource))).count(id)) << "not in the list";
     covered.insert(schema.resource);
   }
   EXPECT_EQ(covered.size(), AllRecordSchemas().size());
@@ -129,15 +120,15 @@ TEST_P(ApiRecordsTest, AStaleIfMatchIsRefusedWithoutWriting) {
   Json patient = world().CreateRecord(world().own().clinic_id, "patients",
                                       SampleBody("patients", {}, world().Next()));
   const int64_t id = patient["id"];
-  ASSERT_EQ(world().Patch(Path("patients", id), &session, Json{{"zip", "97210"}}, "\"1\"").status, 200);
-  HttpReply stale = world().Patch(Path("patients", id), &session, Json{{"zip", "97211"}}, "\"1\"");
+  ASSERT_EQ(world().Patch(RecordPath("patients", id), &session, Json{{"zip", "97210"}}, "\"1\"").status, 200);
+  HttpReply stale = world().Patch(RecordPath("patients", id), &session, Json{{"zip", "97211"}}, "\"1\"");
   ExpectProblem(stale, 412, "precondition_failed");
   Json stored = *world().ReadRecord(world().own().clinic_id, "patients", id);
   EXPECT_EQ(stored["version"], 2);
   EXPECT_EQ(stored["zip"], "97210");
-  HttpReply weak = world().Patch(Path("patients", id), &session, Json{{"zip", "97212"}}, "W/\"2\"");
+  HttpReply weak = world().Patch(RecordPath("patients", id), &session, Json{{"zip", "97212"}}, "W/\"2\"");
   EXPECT_EQ(weak.status, 200) << weak.Describe();
-  HttpReply garbage = world().Patch(Path("patients", id), &session, Json{{"zip", "97213"}}, "yesterday");
+  HttpReply garbage = world().Patch(RecordPath("patients", id), &session, Json{{"zip", "97213"}}, "yesterday");
   ExpectProblem(garbage, 400, "validation_failed");
   EXPECT_EQ(garbage.error_fields(), std::set<std::string>{"If-Match"});
 }
@@ -148,11 +139,12 @@ TEST_P(ApiRecordsTest, DerivedFieldsAreFilledFromTheReferencedRecord) {
   int64_t patient = world().CreateRecord(clinic, "patients", SampleBody("patients", {}, world().Next()))["id"];
   int64_t knee = world().CreateRecord(clinic, "knees", SampleBody("knees", {{"patients", patient}}, 0))["id"];
 
-  HttpReply assessment = world().Post(Path("assessments"), &session, SampleBody("assessments", {{"knees", knee}}, 0));
+  HttpReply assessment =
+      world().Post(RecordPath("assessments"), &session, SampleBody("assessments", {{"knees", knee}}, 0));
   ASSERT_EQ(assessment.status, 201) << assessment.Describe();
   EXPECT_EQ(assessment.json()["patient_id"], patient);
 
-  HttpReply lesion = world().Post(Path("cartilage-lesions"), &session,
+  HttpReply lesion = world().Post(RecordPath("cartilage-lesions"), &session,
                                   SampleBody("cartilage-lesions", {{"assessments", assessment.json()["id"]}}, 0));
   ASSERT_EQ(lesion.status, 201) << lesion.Describe();
   EXPECT_EQ(lesion.json()["knee_id"], knee);
@@ -162,7 +154,7 @@ TEST_P(ApiRecordsTest, DerivedFieldsAreFilledFromTheReferencedRecord) {
   const int64_t before = world().CountRecords(clinic, "assessments");
   Json with_patient = SampleBody("assessments", {{"knees", knee}}, 0);
   with_patient["patient_id"] = patient;
-  HttpReply refused = world().Post(Path("assessments"), &session, with_patient);
+  HttpReply refused = world().Post(RecordPath("assessments"), &session, with_patient);
   ExpectProblem(refused, 400, "validation_failed");
   EXPECT_EQ(refused.error_fields(), std::set<std::string>{"patient_id"});
   EXPECT_EQ(world().CountRecords(clinic, "assessments"), before);
@@ -178,26 +170,26 @@ TEST_P(ApiRecordsTest, OutcomeEventsFollowTheKneeAndDeathRules) {
   const int64_t before = world().CountRecords(clinic, "outcome-events");
 
   HttpReply other_patients_knee = world().Post(
-      Path("outcome-events"), &session,
+      RecordPath("outcome-events"), &session,
       SampleBody("outcome-events", {{"patients", first}, {"knees", second_knee}}, 0));
   ExpectProblem(other_patients_knee, 400, "validation_failed");
   EXPECT_EQ(other_patients_knee.error_fields(), std::set<std::string>{"knee_id"});
 
   Json death = SampleBody("outcome-events", {{"patients", first}, {"knees", first_knee}}, 0);
   death["event_type"] = "death";
-  HttpReply death_with_knee = world().Post(Path("outcome-events"), &session, death);
+  HttpReply death_with_knee = world().Post(RecordPath("outcome-events"), &session, death);
   ExpectProblem(death_with_knee, 400, "validation_failed");
   EXPECT_EQ(death_with_knee.error_fields(), std::set<std::string>{"knee_id"});
 
   Json knee_event = SampleBody("outcome-events", {{"patients", first}}, 0);
   knee_event.erase("knee_id");
-  HttpReply no_knee = world().Post(Path("outcome-events"), &session, knee_event);
+  HttpReply no_knee = world().Post(RecordPath("outcome-events"), &session, knee_event);
   ExpectProblem(no_knee, 400, "validation_failed");
   EXPECT_EQ(no_knee.error_fields(), std::set<std::string>{"knee_id"});
   EXPECT_EQ(world().CountRecords(clinic, "outcome-events"), before);
 
   death.erase("knee_id");
-  HttpReply recorded = world().Post(Path("outcome-events"), &session, death);
+  HttpReply recorded = world().Post(RecordPath("outcome-events"), &session, death);
   EXPECT_EQ(recorded.status, 201) << recorded.Describe();
 }
 
@@ -278,7 +270,9 @@ TEST_P(ApiRecordsTest, SearchIsACaseInsensitivePrefixMatchWithWildcardsTakenLite
   int64_t percent = patient("%" + tag, "Eve");
   int64_t underscore = patient("_" + tag, "Fay");
 
-  auto search = [&](const std::string& encoded) { return Ids(WholeList(world(), session, "/api/v1/patients?q=" + encoded)); };
+  auto search = [&](const std::string& encoded) {
+    return Ids(WholeList(world(), session, "/api/v1/patients?q=" + encoded));
+  };
   EXPECT_EQ(search(tag), (std::set<int64_t>{bright, brook, by_given}));
   EXPECT_EQ(search("QZ" + tag.substr(2) + "B"), (std::set<int64_t>{bright, brook}));
   EXPECT_EQ(search("%25"), std::set<int64_t>{percent}) << "% must match only a literal %";
@@ -290,183 +284,6 @@ TEST_P(ApiRecordsTest, SearchIsACaseInsensitivePrefixMatchWithWildcardsTakenLite
   ExpectProblem(too_long, 400, "validation_failed");
 }
 
-// ---- hostile input ----
-
-struct BadInput {
-  std::string name;
-  std::string resource;
-  std::string body;
-  std::string content_type;
-  int status;
-  std::string code;
-  std::string field;  // "" when the problem is not one field's
-};
-
-std::string FutureDate() {
-  return FormatDate(std::chrono::year_month_day{std::chrono::sys_days{TodayUtc()} + std::chrono::days{2}});
-}
-
-TEST_P(ApiRecordsTest, HostileInputGetsAProblemAndWritesNothing) {
-  const Session& session = world().SessionFor(Role::kClinician);
-  const int64_t clinic = world().own().clinic_id;
-  const int n = world().Next();
-  auto patient = [&](const Json& overrides) {
-    Json body = SampleBody("patients", {}, n);
-    for (const auto& [k, v] : overrides.items()) body[k] = v;
-    return body.dump();
-  };
-  auto assessment = [&](const Json& overrides) {
-    Json body = SampleBody("assessments", {{"knees", world().own().id("knees")}}, n);
-    for (const auto& [k, v] : overrides.items()) body[k] = v;
-    return body.dump();
-  };
-  const std::string json = "application/json";
-  std::string valid = patient(Json::object());
-  std::string huge = patient({{"given_name", std::string(1024 * 1024 + 16, 'a')}});
-  std::string duplicated = valid;
-  duplicated.insert(1, "\"mrn\":\"DUP-" + std::to_string(n) + "\",");
-  std::string nul = valid;
-  nul.replace(nul.find("\"Maria\""), 7, "\"Ma\\u0000ria\"");
-  std::string raw_control = valid;
-  raw_control.replace(raw_control.find("\"Maria\""), 7, std::string("\"Ma\x01ria\""));
-  std::string bad_utf8 = valid;
-  bad_utf8.replace(bad_utf8.find("\"Maria\""), 7, "\"Ma\xC3\x28ria\"");
-  std::string overlong_utf8 = valid;
-  overlong_utf8.replace(overlong_utf8.find("\"Maria\""), 7, "\"Ma\xC0\xAFria\"");
-  std::string lone_surrogate = valid;
-  lone_surrogate.replace(lone_surrogate.find("\"Maria\""), 7, "\"Ma\\ud800ria\"");
-
-  const std::vector<BadInput> cases = {
-      {"malformed JSON", "patients", "{\"mrn\": \"X\",", json, 400, "malformed_json", ""},
-      {"not an object", "patients", "[1, 2]", json, 400, "validation_failed", ""},
-      {"empty body", "patients", "", json, 400, "malformed_json", ""},
-      {"unknown field", "patients", patient({{"nickname", "Mo"}}), json, 400, "validation_failed", "nickname"},
-      {"server field", "patients", patient({{"version", 7}}), json, 400, "validation_failed", "version"},
-      {"missing required field", "patients", patient({{"family_name", nullptr}}), json, 400, "validation_failed",
-       "family_name"},
-      {"number for text", "patients", patient({{"given_name", 42}}), json, 400, "validation_failed", "given_name"},
-      {"number for date", "patients", patient({{"birth_date", 19610417}}), json, 400, "validation_failed",
-       "birth_date"},
-      {"boolean for enum", "patients", patient({{"sex", true}}), json, 400, "validation_failed", "sex"},
-      {"value outside enum", "patients", patient({{"sex", "F"}}), json, 400, "validation_failed", "sex"},
-      {"string for integer", "assessments", assessment({{"kl_grade", "2"}}), json, 400, "validation_failed",
-       "kl_grade"},
-      {"fraction for integer", "assessments", assessment({{"kl_grade", 2.5}}), json, 400, "validation_failed",
-       "kl_grade"},
-      {"string for ref", "assessments", assessment({{"knee_id", "1"}}), json, 400, "validation_failed", "knee_id"},
-      {"impossible date", "patients", patient({{"birth_date", "2023-02-30"}}), json, 400, "validation_failed",
-       "birth_date"},
-      {"date in another format", "patients", patient({{"birth_date", "17/04/1961"}}), json, 400,
-       "validation_failed", "birth_date"},
-      {"birth date in the future", "patients", patient({{"birth_date", FutureDate()}}), json, 400,
-       "validation_failed", "birth_date"},
-      {"kl_grade 5", "assessments", assessment({{"kl_grade", 5}}), json, 400, "validation_failed", "kl_grade"},
-      {"negative BMI", "assessments", assessment({{"bmi", -27.4}}), json, 400, "validation_failed", "bmi"},
-      {"Tegner 11", "assessments", assessment({{"tegner_level", 11}}), json, 400, "validation_failed",
-       "tegner_level"},
-      {"text over its length", "patients", patient({{"given_name", std::string(101, 'a')}}), json, 400,
-       "validation_failed", "given_name"},
-      {"characters outside the MRN pattern", "patients", patient({{"mrn", "MRN 1';DROP TABLE patients;--"}}), json,
-       400, "validation_failed", "mrn"},
-      {"duplicate MRN", "patients", patient({{"mrn", world().own().records.at("patients")["mrn"]}}), json, 409,
-       "conflict", "mrn"},
-      {"body over 1 MiB", "patients", huge, json, 413, "payload_too_large", ""},
-      {"text/plain", "patients", valid, "text/plain", 415, "unsupported_media_type", ""},
-      {"form encoding", "patients", "mrn=X", "application/x-www-form-urlencoded", 415, "unsupported_media_type", ""},
-      {"no Content-Type", "patients", valid, "", 415, "unsupported_media_type", ""},
-      {"duplicate keys", "patients", duplicated, json, 400, "malformed_json", ""},
-      {"NUL in a string", "patients", nul, json, 400, "malformed_json", ""},
-      {"raw control character", "patients", raw_control, json, 400, "malformed_json", ""},
-      {"invalid UTF-8", "patients", bad_utf8, json, 400, "malformed_json", ""},
-      {"overlong UTF-8", "patients", overlong_utf8, json, 400, "malformed_json", ""},
-      {"lone surrogate", "patients", lone_surrogate, json, 400, "malformed_json", ""},
-      {"NaN", "assessments", "{\"knee_id\": 1, \"kind\": \"baseline\", \"assessed_on\": \"2026-03-02\", \"bmi\": NaN}",
-       json, 400, "malformed_json", ""},
-      {"deep nesting", "patients", std::string(64, '[') + std::string(64, ']'), json, 400, "malformed_json", ""},
-  };
-  for (const BadInput& c : cases) {
-    SCOPED_TRACE(c.name);
-    const int64_t before = world().CountRecords(clinic, c.resource);
-    HttpReply reply = world().Call(HttpCall{.method = "POST", .path = Path(c.resource), .session = &session,
-                                            .body = c.body, .content_type = c.content_type});
-    ExpectProblem(reply, c.status, c.code);
-    if (!c.field.empty()) {
-      EXPECT_EQ(reply.error_fields(), std::set<std::string>{c.field}) << reply.Describe();
-    }
-    EXPECT_EQ(world().CountRecords(clinic, c.resource), before) << "a rejected request wrote a record";
-    EXPECT_EQ(reply.body.find("SQL"), std::string::npos) << reply.Describe();
-  }
-
-  // The same rules hold for a change; the stored record keeps its version.
-  const int64_t id = world().own().id("patients");
-  const Json stored = *world().ReadRecord(clinic, "patients", id);
-  for (const auto& [change, field] : std::vector<std::pair<Json, std::string>>{
-           {{{"birth_date", "2023-02-30"}}, "birth_date"},
-           {{{"birth_date", FutureDate()}}, "birth_date"},
-           {{{"nickname", "Mo"}}, "nickname"},
-           {{{"family_name", nullptr}}, "family_name"},
-           {{{"kl_grade", 2}}, "kl_grade"},
-       }) {
-    HttpReply reply = world().Patch(Path("patients", id), &session, change);
-    ExpectProblem(reply, 400, "validation_failed");
-    EXPECT_EQ(reply.error_fields(), std::set<std::string>{field}) << change.dump();
-  }
-  int64_t other = world().CreateRecord(clinic, "patients", SampleBody("patients", {}, world().Next()))["id"];
-  HttpReply taken = world().Patch(Path("patients", other), &session, Json{{"mrn", stored["mrn"]}});
-  ExpectProblem(taken, 409, "conflict");
-  EXPECT_EQ(taken.error_fields(), std::set<std::string>{"mrn"});
-  EXPECT_EQ(*world().ReadRecord(clinic, "patients", id), stored);
-}
-
-TEST_P(ApiRecordsTest, HostileQueryStringsGetAProblemNeverAServerError) {
-  const Session& session = world().SessionFor(Role::kClinician);
-  for (const std::string query : {"q=%FF", "q=Ma%C3%28", "q=%00", "q=Ma%00ria", "mrn=%FF", "mrn=MRN%00",
-                                  "q=%27%20OR%201%3D1--", "mrn=%27%3BDROP%20TABLE%20patients%3B--",
-                                  "limit=99999999999999999999", "cursor=99999999999999999999"}) {
-    HttpReply reply = world().Get("/api/v1/patients?" + query, &session);
-    EXPECT_LT(reply.status, 500) << query << ": " << reply.Describe();
-    EXPECT_EQ(reply.body.find("SQL"), std::string::npos) << query << ": " << reply.Describe();
-    EXPECT_EQ(reply.body.find("byte sequence"), std::string::npos) << query << ": " << reply.Describe();
-    if (reply.status == 200) {
-      EXPECT_TRUE(reply.json()["items"].empty()) << query << " matched records: " << reply.Describe();
-    } else {
-      EXPECT_EQ(reply.status, 400) << query << ": " << reply.Describe();
-    }
-  }
-  EXPECT_GT(world().CountRecords(world().own().clinic_id, "patients"), 0);
-}
-
-TEST_P(ApiRecordsTest, OversizedRequestsAreRefusedAsClientErrors) {
-  const Session& session = world().SessionFor(Role::kClinician);
-  HttpReply long_uri = world().Get("/api/v1/patients?q=" + std::string(9000, 'a'), &session);
-  EXPECT_GE(long_uri.status, 400) << long_uri.Describe();
-  EXPECT_LT(long_uri.status, 500) << "an over-long URI is the client's error: " << long_uri.Describe();
-
-  // A chunked body has no Content-Length to refuse up front; the 1 MiB limit must hold all the same.
-  const int64_t before = world().CountRecords(world().own().clinic_id, "patients");
-  std::string filler = std::string(64 * 1024, ' ');
-  httplib::Client client("127.0.0.1", world().port());
-  httplib::Headers headers = {{"Cookie", "__Host-kneeregen_session=" + session.cookie},
-                              {"X-CSRF-Token", session.csrf_token}};
-  auto result = client.Post(
-      "/api/v1/patients", headers,
-      [&](size_t offset, httplib::DataSink& sink) {
-        if (offset >= 3 * 1024 * 1024) {
-          sink.done();
-        } else {
-          sink.write(filler.data(), filler.size());
-        }
-        return true;
-      },
-      "application/json");
-  if (result) {
-    HttpReply reply{.status = result->status, .body = result->body, .headers = result->headers};
-    EXPECT_EQ(reply.status, 413) << reply.Describe();
-    for (const auto& problem : SecurityHeaderProblems(reply)) ADD_FAILURE() << problem;
-  }
-  EXPECT_EQ(world().CountRecords(world().own().clinic_id, "patients"), before);
-}
-
 // ---- another clinic's objects ----
 
 TEST_P(ApiRecordsTest, AnotherClinicsIdsReadExactlyLikeMissingIds) {
@@ -475,14 +292,14 @@ TEST_P(ApiRecordsTest, AnotherClinicsIdsReadExactlyLikeMissingIds) {
     SCOPED_TRACE(schema.resource);
     const Session& session = world().SessionFor(WriterOf(schema));
     const int64_t foreign = world().foreign().id(schema.resource);
-    HttpReply foreign_get = world().Get(Path(schema.resource, foreign), &session);
-    HttpReply missing_get = world().Get(Path(schema.resource, missing), &session);
+    HttpReply foreign_get = world().Get(RecordPath(schema.resource, foreign), &session);
+    HttpReply missing_get = world().Get(RecordPath(schema.resource, missing), &session);
     ExpectProblem(foreign_get, 404, "not_found");
     EXPECT_EQ(foreign_get.without_request_id(), missing_get.without_request_id());
 
     Json change = Changes().at(schema.resource);
-    HttpReply foreign_patch = world().Patch(Path(schema.resource, foreign), &session, change);
-    HttpReply missing_patch = world().Patch(Path(schema.resource, missing), &session, change);
+    HttpReply foreign_patch = world().Patch(RecordPath(schema.resource, foreign), &session, change);
+    HttpReply missing_patch = world().Patch(RecordPath(schema.resource, missing), &session, change);
     ExpectProblem(foreign_patch, 404, "not_found");
     EXPECT_EQ(foreign_patch.without_request_id(), missing_patch.without_request_id());
     EXPECT_EQ(world().ReadRecord(world().foreign().clinic_id, schema.resource, foreign),
@@ -492,9 +309,10 @@ TEST_P(ApiRecordsTest, AnotherClinicsIdsReadExactlyLikeMissingIds) {
   // Referencing another clinic's patient reads like referencing nobody.
   const Session& clinician = world().SessionFor(Role::kClinician);
   const int64_t before = world().CountRecords(world().own().clinic_id, "knees");
-  HttpReply foreign_ref = world().Post(Path("knees"), &clinician,
+  HttpReply foreign_ref = world().Post(RecordPath("knees"), &clinician,
                                        SampleBody("knees", {{"patients", world().foreign().id("patients")}}, 0));
-  HttpReply missing_ref = world().Post(Path("knees"), &clinician, SampleBody("knees", {{"patients", missing}}, 0));
+  HttpReply missing_ref =
+      world().Post(RecordPath("knees"), &clinician, SampleBody("knees", {{"patients", missing}}, 0));
   ExpectProblem(foreign_ref, 400, "validation_failed");
   EXPECT_EQ(foreign_ref.error_fields(), std::set<std::string>{"patient_id"});
   EXPECT_EQ(foreign_ref.without_request_id(), missing_ref.without_request_id());
@@ -503,8 +321,8 @@ TEST_P(ApiRecordsTest, AnotherClinicsIdsReadExactlyLikeMissingIds) {
   // An MRN used by another clinic is free here, and the list never shows the other clinic's patient.
   Json body = SampleBody("patients", {}, world().Next());
   body["mrn"] = world().foreign().records.at("patients")["mrn"];
-  EXPECT_EQ(world().Post(Path("patients"), &clinician, body).status, 201);
-  EXPECT_FALSE(Ids(WholeList(world(), clinician, Path("patients"))).count(world().foreign().id("patients")));
+  EXPECT_EQ(world().Post(RecordPath("patients"), &clinician, body).status, 201);
+  EXPECT_FALSE(Ids(WholeList(world(), clinician, RecordPath("patients"))).count(world().foreign().id("patients")));
 
   // Clinics and staff are scoped by membership the same way.
   const Session& admin = world().SessionFor(Role::kAdmin);

@@ -17,12 +17,6 @@ std::string PathWithId(const std::string& path, int64_t id) {
   return out;
 }
 
-void ExpectProblem(const HttpReply& reply, int status, const std::string& code) {
-  EXPECT_EQ(reply.status, status) << reply.Describe();
-  EXPECT_EQ(reply.code(), code) << reply.Describe();
-  EXPECT_EQ(reply.Header("Content-Type").rfind("application/problem+json", 0), 0u) << reply.Header("Content-Type");
-}
-
 TEST_P(ApiSessionTest, HealthIsPublic) {
   HttpReply reply = world().Get("/api/v1/health", nullptr);
   ASSERT_EQ(reply.status, 200) << reply.Describe();
@@ -203,7 +197,13 @@ TEST_P(ApiSessionTest, ErrorResponsesCarryTheSecurityHeadersToo) {
                 415, "unsupported_media_type");
   HttpReply deleted = world().Call(HttpCall{.method = "DELETE", .path = "/api/v1/patients/1", .session = &clinician});
   EXPECT_GE(deleted.status, 400) << deleted.Describe();
+  EXPECT_LT(deleted.status, 500) << deleted.Describe();
   EXPECT_EQ(deleted.Header("Content-Type").rfind("application/problem+json", 0), 0u);
+  HttpReply preflight = world().Call(HttpCall{.method = "OPTIONS", .path = "/api/v1/patients",
+                                              .headers = {{"Origin", "https://evil.example"},
+                                                          {"Access-Control-Request-Method", "POST"}}});
+  EXPECT_FALSE(preflight.HasHeader("Access-Control-Allow-Origin")) << preflight.Describe();
+  EXPECT_LT(preflight.status, 500) << preflight.Describe();
 }
 
 // ---- staff administration ----

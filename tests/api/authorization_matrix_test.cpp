@@ -4,9 +4,14 @@
 // generator does not know how to call fails the test, so no route can slip past the matrix.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <iomanip>
+#include <optional>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "api_fixture.hpp"
 #include "registry/account_schemas.hpp"
@@ -317,17 +322,19 @@ std::string Expected(const Expectation& e) {
 // What differs between the reply and the expectation, or "".
 std::string Compare(const Case& c, const HttpReply& reply) {
   const Expectation& e = c.expect;
+  const std::string got = reply.status == 0 ? "no response: " + reply.transport_error
+                                            : "code " + (reply.code().empty() ? "(none)" : reply.code());
   if (e.success) {
-    if (reply.status < 200 || reply.status > 299) return reply.code();
+    if (reply.status < 200 || reply.status > 299) return got;
     if (!c.check) return "";
     Json body = reply.json();
-    return body.is_discarded() ? "" : c.check(body);
+    return body.is_discarded() ? "the body is not JSON" : c.check(body);
   }
-  if (reply.status != e.status || reply.code() != e.code) return reply.code();
+  if (reply.status != e.status || reply.code() != e.code) return got;
   if (!e.fields.empty() && reply.error_fields() != e.fields) {
-    std::string got;
-    for (const auto& f : reply.error_fields()) got += " " + f;
-    return "fields:" + got;
+    std::string fields;
+    for (const auto& f : reply.error_fields()) fields += " " + f;
+    return "fields:" + fields;
   }
   return "";
 }
@@ -335,7 +342,7 @@ std::string Compare(const Case& c, const HttpReply& reply) {
 std::string Table(const std::vector<Mismatch>& rows) {
   std::ostringstream out;
   auto line = [&](const Mismatch& m) {
-    out << std::left << std::setw(6) << m.method << std::setw(40) << m.path << std::setw(12) << m.role
+    out << std::left << std::setw(7) << m.method << std::setw(40) << m.path << std::setw(12) << m.role
         << std::setw(8) << m.scope << std::setw(34) << m.expected << std::setw(6) << m.got << m.detail << "\n";
   };
   line({"METHOD", "ROUTE", "ROLE", "SCOPE", "EXPECTED", "GOT", "DETAIL"});
@@ -369,10 +376,10 @@ TEST_P(AuthorizationMatrixTest, EveryRouteRoleAndScopeMatchesThePolicy) {
         HttpReply reply = w.Call(c->call);
         ++executed;
         std::string detail = Compare(*c, reply);
-        if (!detail.empty() || (reply.status >= 500)) {
+        if (!detail.empty()) {
           mismatches.push_back({c->call.method, route.path, std::string(RoleName(role)), ScopeName(scope),
                                 Expected(c->expect), std::to_string(reply.status),
-                                detail + " (" + c->expect.rule + ") " + reply.body.substr(0, 160)});
+                                detail + " (" + c->expect.rule + ")"});
         }
       }
     }

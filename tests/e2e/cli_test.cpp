@@ -30,7 +30,8 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
 };
 
-Table Select(const std::string& path, const std::string& sql, const std::vector<std::string>& skip_columns = {}) {
+Table Select(const std::string& path, const std::string& sql,
+             const std::vector<std::string>& skip_columns = {}) {
   Table table;
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
@@ -100,7 +101,8 @@ TEST_P(HelpTest, PrintsUsageOnStdoutAndExitsZero) {
   EXPECT_EQ(r.exit_code, 0) << Describe(r);
   EXPECT_NE(r.out.find("Usage"), std::string::npos) << Describe(r);
   EXPECT_EQ(r.err, "") << "help belongs on stdout";
-  for (const auto& m : c.mentions) EXPECT_NE(r.out.find(m), std::string::npos) << "usage lacks " << m << "\n" << r.out;
+  for (const auto& m : c.mentions)
+    EXPECT_NE(r.out.find(m), std::string::npos) << "usage lacks " << m << "\n" << r.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -114,7 +116,9 @@ INSTANTIATE_TEST_SUITE_P(
                       HelpCase{{"user", "list", "--help"}, {"--db"}},
                       HelpCase{{"user", "reset-password", "--help"}, {"--db"}},
                       HelpCase{{"user", "set-role", "--help"}, {"--clinic", "--db"}},
-                      HelpCase{{"demo", "--help"}, {"--patients", "--seed", "--db"}}),
+                      HelpCase{{"demo", "--help"}, {"--patients", "--seed", "--db"}},
+                      HelpCase{{"audit", "--help"}, {"verify"}},
+                      HelpCase{{"audit", "verify", "--help"}, {"--db"}}),
     [](const ::testing::TestParamInfo<HelpCase>& info) { return CaseName(info.param.args); });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -135,16 +139,16 @@ TEST_P(UsageErrorTest, ExitsNonZeroWithTheReasonOnStderr) {
   CommandResult r = RunKneeregen(args);
   EXPECT_NE(r.exit_code, 0) << Describe(r);
   EXPECT_EQ(r.out, "") << "errors belong on stderr";
+  EXPECT_FALSE(r.err.empty()) << Describe(r);
   EXPECT_NE(r.err.find(GetParam().stderr_mentions), std::string::npos) << Describe(r);
   EXPECT_FALSE(std::filesystem::exists(dir.File("x.db"))) << "a usage error must not create the database";
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Rejected, UsageErrorTest,
-    ::testing::Values(UsageErrorCase{{}, "subcommand"},
-                      UsageErrorCase{{"frobnicate"}, ""},
+    ::testing::Values(UsageErrorCase{{}, "subcommand"}, UsageErrorCase{{"frobnicate"}, ""},
                       UsageErrorCase{{"user", "frobnicate", "--db", "{db}"}, ""},
-                      UsageErrorCase{{"user"}, "subcommand"},
+                      UsageErrorCase{{"user"}, "subcommand"}, UsageErrorCase{{"audit"}, "subcommand"},
                       UsageErrorCase{{"init", "--no-such-option", "--db", "{db}"}, "--no-such-option"},
                       UsageErrorCase{{"user", "add", "alice", "--db", "{db}"}, "--clinic"},
                       UsageErrorCase{{"user", "add", "--clinic", "1", "--db", "{db}"}, "username"},
@@ -182,7 +186,8 @@ TEST(InitCommand, RejectsAnUnknownUrlSchemeClearly) {
   EXPECT_NE(r.exit_code, 0) << Describe(r);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("unknown database URL"), std::string::npos) << Describe(r);
-  EXPECT_NE(r.err.find("sqlite:PATH"), std::string::npos) << "the message should say what is accepted\n" << r.err;
+  EXPECT_NE(r.err.find("sqlite:PATH"), std::string::npos) << "the message should say what is accepted\n"
+                                                          << r.err;
 }
 
 TEST(InitCommand, ReportsAnUnopenableSqlitePath) {
@@ -247,6 +252,18 @@ TEST_F(UserCommandTest, AddedUserIsListedWithClinicAndRole) {
   EXPECT_EQ(columns[4], "yes");
   CommandResult list = User({"list"});
   EXPECT_EQ(list.out.find(*password), std::string::npos) << "the list must not show passwords";
+}
+
+// Usernames may be up to 64 characters; the list must still show where the name ends and the role begins.
+TEST_F(UserCommandTest, ListKeepsALongUsernameApartFromItsRole) {
+  const std::string name = "dr.alexandra-konstantinopoulou-whitfield";  // 40 characters
+  CommandResult add = User({"add", name, "--clinic", "1", "--role", "researcher"});
+  ASSERT_EQ(add.exit_code, 0) << Describe(add);
+  auto columns = Listed(name);
+  EXPECT_EQ(columns.size(), 5u) << "the username runs into the next column:\n" << User({"list"}).out;
+  if (columns.size() == 5u) {
+    EXPECT_EQ(columns[3], "researcher");
+  }
 }
 
 TEST_F(UserCommandTest, DuplicateUsernameFails) {
@@ -347,8 +364,10 @@ TEST_F(DemoCommandTest, SameSeedGivesIdenticalPatients) {
   Table pb = Select(b, "SELECT * FROM patients ORDER BY id", kTimestamps);
   ASSERT_EQ(pa.rows.size(), 50u);
   EXPECT_EQ(pa.columns, pb.columns);
-  for (size_t i = 0; i < pa.rows.size() && i < pb.rows.size(); ++i) EXPECT_EQ(pa.rows[i], pb.rows[i]) << "row " << i;
-  EXPECT_EQ(Scalar(a, "SELECT count(*) FROM patients WHERE synthetic = 1"), "50") << "demo rows must be flagged";
+  for (size_t i = 0; i < pa.rows.size() && i < pb.rows.size(); ++i)
+    EXPECT_EQ(pa.rows[i], pb.rows[i]) << "row " << i;
+  EXPECT_EQ(Scalar(a, "SELECT count(*) FROM patients WHERE synthetic = 1"), "50")
+      << "demo rows must be flagged";
 }
 
 TEST_F(DemoCommandTest, SameSeedGivesIdenticalClinicalRecords) {
@@ -367,6 +386,66 @@ TEST_F(DemoCommandTest, AnotherSeedGivesOtherPatients) {
   std::string b = Seed("b.db", "8");
   EXPECT_NE(Select(a, "SELECT * FROM patients ORDER BY id", kTimestamps).rows,
             Select(b, "SELECT * FROM patients ORDER BY id", kTimestamps).rows);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// audit verify: an intact trail passes; a row changed or removed behind the application's back is named.
+
+class AuditCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_.File("audit.db");
+    url_ = "sqlite:" + path_;
+    ASSERT_EQ(RunKneeregen({"demo", "--db", url_, "--patients", "3"}).exit_code, 0);
+    for (const char* name : {"alice", "bob", "carol"})
+      ASSERT_EQ(RunKneeregen({"user", "add", name, "--clinic", "1", "--db", url_}).exit_code, 0);
+    rows_ = std::stoi(Scalar(path_, "SELECT count(*) FROM audit"));
+    ASSERT_GE(rows_, 4);
+  }
+
+  // Runs SQL as someone with write access to the file, past the append-only triggers.
+  void Tamper(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, ("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; " + sql).c_str(),
+                          nullptr, nullptr, &error);
+    EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close_v2(db);
+  }
+
+  TempDir dir_;
+  std::string path_;
+  std::string url_;
+  int rows_ = 0;
+};
+
+TEST_F(AuditCommandTest, AnIntactTrailVerifies) {
+  CommandResult r = RunKneeregen({"audit", "verify", "--db", url_});
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(r.out.find(std::to_string(rows_) + " rows verified"), std::string::npos) << Describe(r);
+}
+
+TEST_F(AuditCommandTest, AChangedRowIsNamed) {
+  Tamper("UPDATE audit SET username = 'someone-else' WHERE id = 2");
+  CommandResult r = RunKneeregen({"audit", "verify", "--db", url_});
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("audit row 2 "), std::string::npos) << Describe(r);
+}
+
+TEST_F(AuditCommandTest, ARemovedRowIsNoticedAtTheNextOne) {
+  Tamper("DELETE FROM audit WHERE id = 2");
+  CommandResult r = RunKneeregen({"audit", "verify", "--db", url_});
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_NE(r.err.find("audit row 3 "), std::string::npos) << Describe(r);
+}
+
+TEST_F(AuditCommandTest, AnUnopenableDatabaseIsAnErrorNotAPass) {
+  CommandResult r = RunKneeregen({"audit", "verify", "--db", "sqlite:/nonexistent-kneeregen-dir/x.db"});
+  EXPECT_NE(r.exit_code, 0) << Describe(r);
+  EXPECT_EQ(r.out.find("intact"), std::string::npos) << Describe(r);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -398,7 +477,8 @@ TEST(ServeCommand, FailsClearlyWhenAnotherProgramHoldsThePort) {
   TempDir dir;
   HeldPort held;
   CommandResult r = RunKneeregen(
-      {"serve", "--db", "sqlite:" + dir.File("k.db"), "--listen", "127.0.0.1:" + std::to_string(held.port())}, 20s);
+      {"serve", "--db", "sqlite:" + dir.File("k.db"), "--listen", "127.0.0.1:" + std::to_string(held.port())},
+      20s);
   EXPECT_NE(r.exit_code, -1) << "serve kept running on a port another program listens on";
   EXPECT_NE(r.exit_code, 0) << Describe(r);
   EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(held.port())), std::string::npos)
@@ -411,7 +491,8 @@ TEST(ServeCommand, FailsClearlyWhenAnotherKneeregenHoldsThePort) {
   std::string why;
   ASSERT_TRUE(first.WaitUntilHealthy(30s, &why)) << why;
   std::string listen = "127.0.0.1:" + std::to_string(first.port());
-  CommandResult second = RunKneeregen({"serve", "--db", "sqlite:" + dir.File("b.db"), "--listen", listen}, 5s);
+  CommandResult second =
+      RunKneeregen({"serve", "--db", "sqlite:" + dir.File("b.db"), "--listen", listen}, 5s);
   EXPECT_NE(second.exit_code, -1)
       << "a second server bound " << listen << " while the first was listening there, and kept serving: the "
       << "two now share the port (SO_REUSEPORT) and requests are split between two databases\n"
@@ -422,9 +503,9 @@ TEST(ServeCommand, FailsClearlyWhenAnotherKneeregenHoldsThePort) {
 }
 
 TEST(ServeCommand, ReportsADatabaseItCannotOpen) {
-  CommandResult r = RunKneeregen(
-      {"serve", "--db", "sqlite:/nonexistent-kneeregen-dir/k.db", "--listen", "127.0.0.1:" + std::to_string(FreePort())},
-      20s);
+  CommandResult r = RunKneeregen({"serve", "--db", "sqlite:/nonexistent-kneeregen-dir/k.db", "--listen",
+                                  "127.0.0.1:" + std::to_string(FreePort())},
+                                 20s);
   EXPECT_NE(r.exit_code, 0) << Describe(r);
   EXPECT_NE(r.exit_code, -1) << "serve kept running without a database";
   EXPECT_NE(r.err.find("cannot open"), std::string::npos) << Describe(r);
@@ -464,7 +545,8 @@ TEST(ServeCommand, SeedDemoPrintsTheAdminPasswordOnlyOnTheFirstStart) {
     EXPECT_TRUE(SignIn(*client, "admin", password, &why)) << "the first start's password: " << why;
     EXPECT_EQ(server.Stop(), std::optional<int>(0));
   }
-  EXPECT_EQ(Scalar(dir.File("k.db"), "SELECT count(*) FROM clinics"), "1") << "the demo clinic was seeded twice";
+  EXPECT_EQ(Scalar(dir.File("k.db"), "SELECT count(*) FROM clinics"), "1")
+      << "the demo clinic was seeded twice";
   EXPECT_EQ(Scalar(dir.File("k.db"), "SELECT count(*) FROM patients"), "5");
 }
 

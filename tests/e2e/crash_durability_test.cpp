@@ -13,7 +13,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -60,7 +62,8 @@ class SqliteInspector : public Inspector {
  public:
   explicit SqliteInspector(const std::string& path) {
     int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
-    if (rc != SQLITE_OK) throw std::runtime_error("cannot open " + path + " read-only: " + sqlite3_errstr(rc));
+    if (rc != SQLITE_OK)
+      throw std::runtime_error("cannot open " + path + " read-only: " + sqlite3_errstr(rc));
     sqlite3_busy_timeout(db_, 5000);
   }
   ~SqliteInspector() override { sqlite3_close_v2(db_); }
@@ -74,9 +77,11 @@ class SqliteInspector : public Inspector {
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
       Row row;
       for (int c = 0, n = sqlite3_column_count(stmt); c < n; ++c) {
-        if (sqlite3_column_type(stmt, c) == SQLITE_NULL) row.emplace_back(std::nullopt);
-        else row.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
-                                          static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+        if (sqlite3_column_type(stmt, c) == SQLITE_NULL)
+          row.emplace_back(std::nullopt);
+        else
+          row.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
+                                       static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
       }
       rows.push_back(std::move(row));
     }
@@ -108,7 +113,8 @@ class PgInspector : public Inspector {
   explicit PgInspector(const std::string& url) : conn_(PQconnectdb(url.c_str())) {
     if (PQstatus(conn_) != CONNECTION_OK)
       throw std::runtime_error(std::string("cannot connect to PostgreSQL: ") + PQerrorMessage(conn_));
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
   }
   ~PgInspector() override { PQfinish(conn_); }
 
@@ -124,8 +130,11 @@ class PgInspector : public Inspector {
     for (int r = 0; r < PQntuples(result); ++r) {
       Row row;
       for (int c = 0; c < PQnfields(result); ++c) {
-        if (PQgetisnull(result, r, c)) row.emplace_back(std::nullopt);
-        else row.emplace_back(std::string(PQgetvalue(result, r, c), static_cast<size_t>(PQgetlength(result, r, c))));
+        if (PQgetisnull(result, r, c))
+          row.emplace_back(std::nullopt);
+        else
+          row.emplace_back(
+              std::string(PQgetvalue(result, r, c), static_cast<size_t>(PQgetlength(result, r, c))));
       }
       rows.push_back(std::move(row));
     }
@@ -159,7 +168,7 @@ struct PatientLedger {
 
 // Everything the writers were told (acknowledged) or left unanswered, across all cycles.
 struct Ledger {
-  std::map<std::string, PatientLedger> acked;         // by MRN
+  std::map<std::string, PatientLedger> acked;             // by MRN
   std::map<std::string, std::string> unanswered_creates;  // MRN -> given name
 };
 
@@ -183,9 +192,9 @@ class Problems {
 
 // One writer's view of a cycle.
 struct WriterResult {
-  std::vector<std::pair<std::string, PatientLedger>> created;            // acknowledged creations
-  std::vector<std::pair<std::string, std::string>> unanswered_creates;   // MRN, given name
-  std::vector<std::string> unexpected;                                   // non-2xx answers, early failures
+  std::vector<std::pair<std::string, PatientLedger>> created;           // acknowledged creations
+  std::vector<std::pair<std::string, std::string>> unanswered_creates;  // MRN, given name
+  std::vector<std::string> unexpected;                                  // non-2xx answers, early failures
   int acked_edits = 0;
 };
 
@@ -197,8 +206,15 @@ struct CycleStats {
 
 class CrashHarness {
  public:
-  CrashHarness(std::string db_url, std::function<std::unique_ptr<Inspector>()> inspect, std::string output_dir)
-      : db_url_(std::move(db_url)), inspect_(std::move(inspect)), output_dir_(std::move(output_dir)) {}
+  // `settle` runs after each kill, before the database is inspected: it waits until nothing the killed
+  // server started can still commit.
+  CrashHarness(
+      std::string db_url, std::function<std::unique_ptr<Inspector>()> inspect, std::string output_dir,
+      std::function<void()> settle = [] {})
+      : db_url_(std::move(db_url)),
+        inspect_(std::move(inspect)),
+        output_dir_(std::move(output_dir)),
+        settle_(std::move(settle)) {}
 
   void Run(int cycles) {
     std::random_device device;
@@ -206,8 +222,8 @@ class CrashHarness {
     std::mt19937 random(seed);
     std::cout << "[ crash ] " << cycles << " cycles, kill-time seed " << seed << std::endl;
 
-    auto server = std::make_unique<ServerProcess>(db_url_, output_dir_,
-                                                  std::vector<std::string>{"--seed-demo", "--demo-patients", "20"});
+    auto server = std::make_unique<ServerProcess>(
+        db_url_, output_dir_, std::vector<std::string>{"--seed-demo", "--demo-patients", "20"});
     std::string why;
     ASSERT_TRUE(server->WaitUntilHealthy(60s, &why)) << why;
     auto password = ShownPassword(server->process().Stdout());
@@ -219,13 +235,19 @@ class CrashHarness {
       CycleStats stats;
       int64_t first_new_id = 0;
       ASSERT_NO_FATAL_FAILURE(WriteAndKill(*server, cycle, random, stats, first_new_id));
+      ASSERT_NO_FATAL_FAILURE(settle_());
       ASSERT_NO_FATAL_FAILURE(VerifyOnDisk("after SIGKILL in cycle " + std::to_string(cycle)));
       server = std::make_unique<ServerProcess>(db_url_, output_dir_);
       ASSERT_TRUE(server->WaitUntilHealthy(60s, &why)) << "restart after SIGKILL failed: " << why;
       ASSERT_NO_FATAL_FAILURE(VerifyOverHttp(*server, first_new_id, cycle));
+      // The operator's own check agrees, run beside the restarted server as an operator would.
+      CommandResult verify = RunKneeregen({"audit", "verify", "--db", db_url_});
+      EXPECT_EQ(verify.exit_code, 0) << "audit verify after cycle " << cycle << ":\n"
+                                     << verify.out << verify.err;
       std::cout << "[ crash ] cycle " << cycle << ": " << stats.acked_creates << " creations and "
                 << stats.acked_edits << " edits acknowledged, " << stats.unanswered
-                << " requests unanswered at the kill; " << ledger_.acked.size() << " patients tracked" << std::endl;
+                << " requests unanswered at the kill; " << ledger_.acked.size() << " patients tracked"
+                << std::endl;
     }
     auto code = server->Stop();
     EXPECT_EQ(code, std::optional<int>(0)) << "SIGTERM after the last cycle";
@@ -251,14 +273,16 @@ class CrashHarness {
     client->set_keep_alive(true);
     httplib::Headers headers = SessionHeaders(session);
     auto transport_failed = [&](const std::string& what, const httplib::Result& res) {
-      if (!killed.load()) out.unexpected.push_back(what + " failed before the kill: " + httplib::to_string(res.error()));
+      if (!killed.load())
+        out.unexpected.push_back(what + " failed before the kill: " + httplib::to_string(res.error()));
     };
     std::vector<size_t> editable;  // indexes into out.created
     for (int n = 0;; ++n) {
       if (!editable.empty() && random() % 3 == 0) {
         size_t index = editable[random() % editable.size()];
         auto& [mrn, patient] = out.created[index];
-        std::string name = "Edit-c" + std::to_string(cycle) + "w" + std::to_string(writer) + "n" + std::to_string(n);
+        std::string name =
+            "Edit-c" + std::to_string(cycle) + "w" + std::to_string(writer) + "n" + std::to_string(n);
         httplib::Headers edit_headers = headers;
         edit_headers.emplace("If-Match", "\"" + std::to_string(patient.version) + "\"");
         auto res = client->Patch("/api/v1/patients/" + std::to_string(patient.id), edit_headers,
@@ -269,16 +293,22 @@ class CrashHarness {
           return;
         }
         if (res->status != 200) {
-          out.unexpected.push_back("PATCH " + mrn + " answered " + std::to_string(res->status) + ": " + res->body);
+          out.unexpected.push_back("PATCH " + mrn + " answered " + std::to_string(res->status) + ": " +
+                                   res->body);
           continue;
         }
-        auto json = Json::parse(res->body);
+        auto json = Json::parse(res->body, nullptr, false);
+        if (!json.is_object() || !json["version"].is_number_integer() || !json["given_name"].is_string()) {
+          out.unexpected.push_back("PATCH " + mrn + " answered 200 with " + res->body);
+          return;
+        }
         patient.version = json["version"].get<int64_t>();
         patient.given_name = json["given_name"].get<std::string>();
         ++out.acked_edits;
         continue;
       }
-      std::string mrn = "CR-c" + std::to_string(cycle) + "-w" + std::to_string(writer) + "-" + std::to_string(n);
+      std::string mrn =
+          "CR-c" + std::to_string(cycle) + "-w" + std::to_string(writer) + "-" + std::to_string(n);
       std::string name = "Given-" + std::to_string(n);
       auto res = client->Post("/api/v1/patients", headers, MakePatientBody(mrn, name, n), "application/json");
       if (!res) {
@@ -287,11 +317,18 @@ class CrashHarness {
         return;
       }
       if (res->status != 201) {
-        out.unexpected.push_back("POST " + mrn + " answered " + std::to_string(res->status) + ": " + res->body);
+        out.unexpected.push_back("POST " + mrn + " answered " + std::to_string(res->status) + ": " +
+                                 res->body);
         continue;
       }
-      auto json = Json::parse(res->body);
-      PatientLedger patient{.id = json["id"].get<int64_t>(), .version = json["version"].get<int64_t>(),
+      auto json = Json::parse(res->body, nullptr, false);
+      if (!json.is_object() || !json["id"].is_number_integer() || !json["version"].is_number_integer() ||
+          !json["given_name"].is_string()) {
+        out.unexpected.push_back("POST " + mrn + " answered 201 with " + res->body);
+        return;
+      }
+      PatientLedger patient{.id = json["id"].get<int64_t>(),
+                            .version = json["version"].get<int64_t>(),
                             .given_name = json["given_name"].get<std::string>()};
       if (json["mrn"] != mrn) out.unexpected.push_back("POST " + mrn + " stored MRN " + json["mrn"].dump());
       out.created.emplace_back(mrn, patient);
@@ -329,8 +366,9 @@ class CrashHarness {
     EXPECT_GT(acked.load(), 0) << "no write was acknowledged before the kill";
 
     first_new_id = 0;
+    Problems unexpected("writers in cycle " + std::to_string(cycle));
     for (auto& result : results) {
-      for (const auto& problem : result.unexpected) ADD_FAILURE() << problem;
+      for (const auto& problem : result.unexpected) unexpected.Add(problem);
       for (auto& [mrn, patient] : result.created) {
         if (patient.unanswered_given_name) ++stats.unanswered;
         if (first_new_id == 0 || patient.id < first_new_id) first_new_id = patient.id;
@@ -393,7 +431,8 @@ class CrashHarness {
       e.hash = Text(r[16]);
       if (e.id != expected_id)
         problems.Add("audit id " + std::to_string(e.id) + " follows " + std::to_string(expected_id - 1));
-      if (e.prev_hash != prev_hash) problems.Add("audit " + std::to_string(e.id) + ": prev_hash is not the previous row's hash");
+      if (e.prev_hash != prev_hash)
+        problems.Add("audit " + std::to_string(e.id) + ": prev_hash is not the previous row's hash");
       if (e.hash != ComputeAuditHash(e, e.prev_hash))
         problems.Add("audit " + std::to_string(e.id) + ": hash does not match its contents");
       prev_hash = e.hash;
@@ -442,7 +481,8 @@ class CrashHarness {
       } else {
         ++a.updates;
       }
-      if (after.is_object() && after.contains("given_name")) a.last_given_name = after["given_name"].get<std::string>();
+      if (after.is_object() && after.contains("given_name"))
+        a.last_given_name = after["given_name"].get<std::string>();
     }
 
     for (const auto& [id, s] : by_id) {
@@ -451,11 +491,13 @@ class CrashHarness {
       std::string who = "patient " + std::to_string(id) + " (" + s.mrn + ")";
       if (a.creates != 1) problems.Add(who + " has " + std::to_string(a.creates) + " create audit rows");
       if (a.updates != s.version - 1)
-        problems.Add(who + " is at version " + std::to_string(s.version) + " but has " + std::to_string(a.updates) +
-                     " update audit rows");
-      if (a.creates == 1 && a.created_mrn != s.mrn) problems.Add(who + ": its create audit row says MRN " + a.created_mrn);
+        problems.Add(who + " is at version " + std::to_string(s.version) + " but has " +
+                     std::to_string(a.updates) + " update audit rows");
+      if (a.creates == 1 && a.created_mrn != s.mrn)
+        problems.Add(who + ": its create audit row says MRN " + a.created_mrn);
       if (a.creates == 1 && a.last_given_name != s.given_name)
-        problems.Add(who + ": given_name '" + s.given_name + "' but the audit trail ends at '" + a.last_given_name + "'");
+        problems.Add(who + ": given_name '" + s.given_name + "' but the audit trail ends at '" +
+                     a.last_given_name + "'");
       if (!ledger_.acked.count(s.mrn) && !ledger_.unanswered_creates.count(s.mrn))
         problems.Add(who + " was never sent by a writer");
     }
@@ -468,13 +510,15 @@ class CrashHarness {
       }
       const Stored& s = by_id.at(found->second);
       if (s.id != expected.id)
-        problems.Add(mrn + " has id " + std::to_string(s.id) + ", acknowledged as " + std::to_string(expected.id));
+        problems.Add(mrn + " has id " + std::to_string(s.id) + ", acknowledged as " +
+                     std::to_string(expected.id));
       bool as_acked = s.version == expected.version && s.given_name == expected.given_name;
       bool unanswered_committed = expected.unanswered_given_name && s.version == expected.version + 1 &&
                                   s.given_name == *expected.unanswered_given_name;
       if (!as_acked && !unanswered_committed)
-        problems.Add(mrn + " is version " + std::to_string(s.version) + " '" + s.given_name + "', acknowledged as version " +
-                     std::to_string(expected.version) + " '" + expected.given_name + "'");
+        problems.Add(mrn + " is version " + std::to_string(s.version) + " '" + s.given_name +
+                     "', acknowledged as version " + std::to_string(expected.version) + " '" +
+                     expected.given_name + "'");
       // What the database now says is what later cycles must keep.
       expected.version = s.version;
       expected.given_name = s.given_name;
@@ -486,7 +530,8 @@ class CrashHarness {
         const Stored& s = by_id.at(found->second);
         if (s.version != 1 || s.given_name != it->second)
           problems.Add(it->first + " was created unanswered but reads version " + std::to_string(s.version));
-        ledger_.acked[it->first] = PatientLedger{.id = s.id, .version = s.version, .given_name = s.given_name};
+        ledger_.acked[it->first] =
+            PatientLedger{.id = s.id, .version = s.version, .given_name = s.given_name};
       }
       it = ledger_.unanswered_creates.erase(it);
     }
@@ -505,7 +550,8 @@ class CrashHarness {
       ASSERT_TRUE(res) << httplib::to_string(res.error());
       ASSERT_EQ(res->status, 200) << res->body;
       auto json = Json::parse(res->body);
-      for (const auto& item : json["items"]) served[item["mrn"].get<std::string>()] = item["version"].get<int64_t>();
+      for (const auto& item : json["items"])
+        served[item["mrn"].get<std::string>()] = item["version"].get<int64_t>();
       if (json["next_cursor"].is_null()) break;
       cursor = json["next_cursor"].get<std::string>();
     }
@@ -514,7 +560,8 @@ class CrashHarness {
     for (const auto& [mrn, expected] : ledger_.acked) {
       if (mrn.rfind(prefix, 0) != 0) continue;
       auto it = served.find(mrn);
-      if (it == served.end()) problems.Add("acknowledged patient " + mrn + " is not listed");
+      if (it == served.end())
+        problems.Add("acknowledged patient " + mrn + " is not listed");
       else if (it->second != expected.version)
         problems.Add(mrn + " is listed at version " + std::to_string(it->second) + ", stored as " +
                      std::to_string(expected.version));
@@ -524,6 +571,7 @@ class CrashHarness {
   std::string db_url_;
   std::function<std::unique_ptr<Inspector>()> inspect_;
   std::string output_dir_;
+  std::function<void()> settle_;
   std::string password_;
   Ledger ledger_;
   std::vector<AuditEntry> audit_;
@@ -537,8 +585,63 @@ class CrashDurabilityTest : public ::testing::Test {
 TEST_F(CrashDurabilityTest, SqliteKeepsEveryAcknowledgedWriteThroughSigkill) {
   TempDir dir;
   std::string path = dir.File("k.db");
-  CrashHarness harness("sqlite:" + path, [path] { return std::make_unique<SqliteInspector>(path); }, dir.path());
+  CrashHarness harness(
+      "sqlite:" + path, [path] { return std::make_unique<SqliteInspector>(path); }, dir.path());
   harness.Run(CrashCycles());
+}
+
+// A first start killed while it seeds the demo clinic (a long seed commits in batches) must not leave a
+// database nobody can sign in to: starting again with --seed-demo has to end with an admin account whose
+// password is printed.
+TEST_F(CrashDurabilityTest, FirstStartKilledWhileSeedingStillEndsWithAnAdmin) {
+  TempDir dir;
+  std::string path = dir.File("k.db");
+  std::string url = "sqlite:" + path;
+  {
+    ServerProcess first(url, dir.path(), {"--seed-demo", "--demo-patients", "200000"});
+    // Kill as soon as a first batch of patients is committed, or (should the seed commit all at once)
+    // 3 s into the seed: either way well before a seed this large can finish.
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    std::optional<std::chrono::steady_clock::time_point> seeding_since;
+    bool committed = false;
+    while (first.process().Running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+      try {
+        SqliteInspector db(path);
+        committed = Int(db.Query("SELECT count(*) FROM patients").at(0).at(0)) > 0;
+      } catch (const std::exception&) {
+        // not created or not migrated yet
+      }
+      if (!seeding_since && first.process().Stdout().find("First start") != std::string::npos)
+        seeding_since = std::chrono::steady_clock::now();
+      if (committed || (seeding_since && std::chrono::steady_clock::now() - *seeding_since > 3s)) break;
+    }
+    bool was_running = first.process().Running();
+    first.process().Kill();
+    ASSERT_TRUE(was_running) << "the first start ended by itself:\n"
+                             << first.process().Stdout() << first.process().Stderr();
+    ASSERT_TRUE(committed || seeding_since) << "the seed did not start within 60 s:\n"
+                                            << first.process().Stdout();
+    if (ShownPassword(first.process().Stdout()))
+      GTEST_SKIP() << "the seed finished before the kill; nothing to test on this machine";
+  }
+  {
+    SqliteInspector db(path);
+    EXPECT_EQ(db.IntegrityCheck(), "ok");
+  }
+  ServerProcess again(url, dir.path(), {"--seed-demo", "--demo-patients", "20"});
+  std::string why;
+  ASSERT_TRUE(again.WaitUntilHealthy(120s, &why)) << why;
+  auto password = ShownPassword(again.process().Stdout());
+  EXPECT_TRUE(password)
+      << "after a first start killed while seeding, a second start with --seed-demo created no "
+         "admin account and printed no password, so nobody can sign in:\n"
+      << again.process().Stdout();
+  if (password) {
+    auto client = again.Client();
+    EXPECT_TRUE(SignIn(*client, "admin", *password, &why)) << why;
+  }
+  EXPECT_EQ(again.Stop(), std::optional<int>(0));
 }
 
 TEST_F(CrashDurabilityTest, PostgresKeepsEveryAcknowledgedWriteThroughSigkill) {
@@ -553,9 +656,27 @@ TEST_F(CrashDurabilityTest, PostgresKeepsEveryAcknowledgedWriteThroughSigkill) {
   }
   std::string url = std::string(base) + (std::string(base).find('?') == std::string::npos ? "?" : "&") +
                     "options=-c%20search_path%3D" + schema;
+  // The server's sessions carry a name of their own, so the test can wait for the killed server's sessions
+  // to end: a COMMIT it sent just before dying may still be applied until then.
+  std::string server_url = url + "&application_name=" + schema;
+  auto settle = [url, schema] {
+    PgInspector db(url);
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    std::string count;
+    do {
+      count = db.Query("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + schema + "'")
+                  .at(0)
+                  .at(0)
+                  .value_or("");
+      if (count == "0") return;
+      std::this_thread::sleep_for(10ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    FAIL() << count << " sessions of the killed server were still open 30 s after the kill";
+  };
   TempDir dir;
   {
-    CrashHarness harness(url, [url] { return std::make_unique<PgInspector>(url); }, dir.path());
+    CrashHarness harness(
+        server_url, [url] { return std::make_unique<PgInspector>(url); }, dir.path(), settle);
     harness.Run(CrashCycles());
   }
   PgInspector admin(base);

@@ -14,11 +14,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -42,13 +41,15 @@ std::string Trim(const std::string& s) {
 
 std::string KneeregenBinary() {
   const char* path = std::getenv("KNEEREGEN_BINARY");
-  if (!path || !*path) throw std::runtime_error("KNEEREGEN_BINARY is not set (ctest sets it; see tests/CMakeLists.txt)");
+  if (!path || !*path)
+    throw std::runtime_error("KNEEREGEN_BINARY is not set (ctest sets it; see tests/CMakeLists.txt)");
   return path;
 }
 
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "kneeregen-e2e-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
+  if (!mkdtemp(pattern.data()))
+    throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
   path_ = pattern;
 }
 
@@ -111,16 +112,18 @@ Process::Process(const std::vector<std::string>& args, const std::string& output
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path_.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   // The child starts with no signal blocked or ignored, whatever this (multi-threaded) test process has.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t none, all;
   sigemptyset(&none);
   sigfillset(&all);
+  sigdelset(&all, SIGKILL);
+  sigdelset(&all, SIGSTOP);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setsigdefault(&attributes, &all);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
@@ -213,8 +216,8 @@ bool ServerProcess::WaitUntilHealthy(std::chrono::milliseconds timeout, std::str
     std::this_thread::sleep_for(20ms);
   }
   if (why)
-    *why = "the server was not healthy in time (" + last + ")\nstdout:\n" + process_->Stdout() + "\nstderr:\n" +
-           process_->Stderr();
+    *why = "the server was not healthy in time (" + last + ")\nstdout:\n" + process_->Stdout() +
+           "\nstderr:\n" + process_->Stderr();
   return false;
 }
 
@@ -233,8 +236,8 @@ std::optional<int> ServerProcess::Stop(std::chrono::milliseconds timeout) {
   return code;
 }
 
-std::optional<Session> SignIn(httplib::Client& client, const std::string& username, const std::string& password,
-                              std::string* why) {
+std::optional<Session> SignIn(httplib::Client& client, const std::string& username,
+                              const std::string& password, std::string* why) {
   std::string body = nlohmann::json{{"username", username}, {"password", password}}.dump();
   auto res = client.Post("/api/v1/session", body, "application/json");
   if (!res) {

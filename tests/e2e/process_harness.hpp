@@ -112,8 +112,8 @@ struct Session {
 };
 
 // POST /api/v1/session; nothing (with the reason in `why`) unless it answers 201 with a cookie and a token.
-std::optional<Session> SignIn(httplib::Client& client, const std::string& username, const std::string& password,
-                              std::string* why = nullptr);
+std::optional<Session> SignIn(httplib::Client& client, const std::string& username,
+                              const std::string& password, std::string* why = nullptr);
 // Cookie and X-CSRF-Token headers for a request in `session`.
 httplib::Headers SessionHeaders(const Session& session);
 
