@@ -2,9 +2,13 @@
 // keeps: SQLite has exactly one writer (which also owns WAL checkpoints), PostgreSQL a small pool.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "registry/store.hpp"
 #include "storage/sql_connection.hpp"
@@ -16,6 +20,8 @@ class ConnectionLease {
  public:
   ConnectionLease(SqlConnection* connection, std::function<void()> release)
       : connection_(connection), release_(std::move(release)) {}
+  ConnectionLease(ConnectionLease&& other) noexcept
+      : connection_(other.connection_), release_(std::exchange(other.release_, nullptr)) {}
   ConnectionLease(const ConnectionLease&) = delete;
   ConnectionLease& operator=(const ConnectionLease&) = delete;
   ~ConnectionLease() {
@@ -27,6 +33,33 @@ class ConnectionLease {
  private:
   SqlConnection* connection_;
   std::function<void()> release_;
+};
+
+// Connections waiting to be lent out; Take() blocks until one is free.
+template <class Connection>
+class IdleConnections {
+ public:
+  void Put(Connection* connection) {
+    std::lock_guard guard(mutex_);
+    idle_.push_back(connection);
+    available_.notify_one();
+  }
+  Connection* Take() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !idle_.empty(); });
+    Connection* connection = idle_.back();
+    idle_.pop_back();
+    return connection;
+  }
+  // A lease that puts the connection back here when it ends.
+  ConnectionLease Lend(Connection* connection) {
+    return ConnectionLease(connection, [this, connection] { Put(connection); });
+  }
+
+ private:
+  std::vector<Connection*> idle_;
+  std::mutex mutex_;
+  std::condition_variable available_;
 };
 
 class ConnectionPool {

@@ -1,8 +1,6 @@
 #include "storage/postgres/pg_pool.hpp"
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <vector>
 
 #include "storage/postgres/pg_connection.hpp"
@@ -55,7 +53,7 @@ class PgPool : public ConnectionPool {
     for (int i = 0; i < count; ++i) {
       connections_.push_back(std::make_unique<PgConnection>(url));
       RequireDurableSettings(*connections_.back());
-      idle_.push_back(connections_.back().get());
+      idle_.Put(connections_.back().get());
     }
   }
 
@@ -66,25 +64,14 @@ class PgPool : public ConnectionPool {
 
  private:
   ConnectionLease Lease() {
-    PgConnection* connection = nullptr;
-    {
-      std::unique_lock lock(mutex_);
-      available_.wait(lock, [&] { return !idle_.empty(); });
-      connection = idle_.back();
-      idle_.pop_back();
-    }
-    connection->ReconnectIfBroken();  // outside the lock: a reconnect may wait for the server
-    return ConnectionLease(connection, [this, connection] {
-      std::lock_guard guard(mutex_);
-      idle_.push_back(connection);
-      available_.notify_one();
-    });
+    PgConnection* connection = idle_.Take();
+    ConnectionLease lease = idle_.Lend(connection);
+    connection->ReconnectIfBroken();  // outside the pool's lock: a reconnect may wait for the server
+    return lease;
   }
 
   std::vector<std::unique_ptr<PgConnection>> connections_;
-  std::vector<PgConnection*> idle_;
-  std::mutex mutex_;
-  std::condition_variable available_;
+  IdleConnections<PgConnection> idle_;
 };
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "storage/sqlite/sqlite_pool.hpp"
 
-#include <condition_variable>
 #include <mutex>
 #include <vector>
 
@@ -18,7 +17,7 @@ class SqlitePool : public ConnectionPool {
     if (in_memory) return;
     for (int i = 0; i < readers; ++i) {
       readers_.push_back(std::make_unique<SqliteConnection>(path, true, false));
-      idle_.push_back(readers_.back().get());
+      idle_.Put(readers_.back().get());
     }
   }
 
@@ -26,15 +25,7 @@ class SqlitePool : public ConnectionPool {
 
   ConnectionLease Reader() override {
     if (readers_.empty()) return Writer();
-    std::unique_lock lock(mutex_);
-    available_.wait(lock, [&] { return !idle_.empty(); });
-    SqlConnection* c = idle_.back();
-    idle_.pop_back();
-    return ConnectionLease(c, [this, c] {
-      std::lock_guard guard(mutex_);
-      idle_.push_back(c);
-      available_.notify_one();
-    });
+    return idle_.Lend(idle_.Take());
   }
 
   ConnectionLease Writer() override {
@@ -48,9 +39,7 @@ class SqlitePool : public ConnectionPool {
   std::unique_ptr<SqliteConnection> writer_;
   std::mutex writer_mutex_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
-  std::vector<SqlConnection*> idle_;
-  std::mutex mutex_;
-  std::condition_variable available_;
+  IdleConnections<SqliteConnection> idle_;
 };
 
 }  // namespace
