@@ -188,6 +188,7 @@ Result<DemoSummary> SeedDemoClinic(Store& store, const DemoOptions& options) {
     done = end;
     if (options.progress) options.progress(done, options.patients);
   } while (done < options.patients);
+  if (auto analyzed = store.RefreshStatistics(); !analyzed) return analyzed.error();
   return summary;
 }
 

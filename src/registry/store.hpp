@@ -96,6 +96,9 @@ class Store {
 
   virtual Status Read(const std::function<Status(ReadTransaction&)>& fn) = 0;
   virtual Status Write(const std::function<Status(WriteTransaction&)>& fn) = 0;
+  // Refreshes the query planner's statistics; call after a bulk load. Without them SQLite may walk a
+  // whole clinic in id order instead of using the index a filter names.
+  virtual Status RefreshStatistics() = 0;
 };
 
 }  // namespace kneeregen

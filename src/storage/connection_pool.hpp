@@ -70,6 +70,8 @@ class ConnectionPool {
   virtual ConnectionLease Writer() = 0;
   // SQL that serialises audit appends inside a write transaction; empty when writes are already serialised.
   virtual std::string AuditLockSql() const = 0;
+  // Statement(s) that refresh the planner's statistics.
+  virtual std::string AnalyzeSql() const = 0;
 };
 
 }  // namespace kneeregen

@@ -30,7 +30,9 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, StoreOptions op
       auto writer = pool->Writer();
       Migrate(*writer, pool->backend());
     }
-    return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(pool)));
+    auto store = std::make_unique<SqlStore>(std::move(pool));
+    if (auto analyzed = store->RefreshStatistics(); !analyzed) return analyzed.error();
+    return std::unique_ptr<Store>(std::move(store));
   } catch (const SqlError& e) {
     return Error{ErrorCode::kUnavailable, e.what(), {}};
   }

@@ -70,6 +70,16 @@ Status SqlStore::Read(const std::function<Status(ReadTransaction&)>& fn) {
   return RunTransaction<ReadTransaction>(*db, false, "", fn);
 }
 
+Status SqlStore::RefreshStatistics() {
+  try {
+    auto db = pool_->Writer();
+    db->Execute(pool_->AnalyzeSql());
+    return Ok{};
+  } catch (const SqlError& e) {
+    return ToError(e);
+  }
+}
+
 Status SqlStore::Write(const std::function<Status(WriteTransaction&)>& fn) {
   auto db = pool_->Writer();
   return RunTransaction<WriteTransaction>(*db, true, pool_->AuditLockSql(), fn);

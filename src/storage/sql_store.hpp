@@ -17,6 +17,7 @@ class SqlStore : public Store {
   int schema_version() override;
   Status Read(const std::function<Status(ReadTransaction&)>& fn) override;
   Status Write(const std::function<Status(WriteTransaction&)>& fn) override;
+  Status RefreshStatistics() override;
 
  private:
   std::unique_ptr<ConnectionPool> pool_;

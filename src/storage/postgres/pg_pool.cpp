@@ -61,6 +61,7 @@ class PgPool : public ConnectionPool {
   ConnectionLease Reader() override { return Lease(); }
   ConnectionLease Writer() override { return Lease(); }
   std::string AuditLockSql() const override { return kAuditLockSql; }
+  std::string AnalyzeSql() const override { return "ANALYZE"; }
 
  private:
   ConnectionLease Lease() {
