@@ -62,8 +62,10 @@ class SqliteInspector : public Inspector {
  public:
   explicit SqliteInspector(const std::string& path) {
     int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
-    if (rc != SQLITE_OK)
+    if (rc != SQLITE_OK) {
+      sqlite3_close_v2(db_);  // a failed open still allocates a handle
       throw std::runtime_error("cannot open " + path + " read-only: " + sqlite3_errstr(rc));
+    }
     sqlite3_busy_timeout(db_, 5000);
   }
   ~SqliteInspector() override { sqlite3_close_v2(db_); }

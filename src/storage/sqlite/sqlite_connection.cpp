@@ -46,13 +46,18 @@ std::string UniqueColumns(const std::string& message) {
 SqliteConnection::SqliteConnection(const std::string& path, bool read_only, bool owns_checkpoints) {
   int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
               SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
-  if (rc != SQLITE_OK) Fail(rc, "cannot open the database");
-  sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-  if (!read_only) Execute("PRAGMA journal_mode = WAL");
-  Execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF");
-  if (!owns_checkpoints) Execute("PRAGMA wal_autocheckpoint = 0");
+  try {
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) Fail(rc, "cannot open the database");
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    if (!read_only) Execute("PRAGMA journal_mode = WAL");
+    Execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF");
+    if (!owns_checkpoints) Execute("PRAGMA wal_autocheckpoint = 0");
+  } catch (...) {
+    sqlite3_close_v2(db_);  // the destructor does not run when a constructor throws; a failed open still
+    throw;                  // allocates a handle
+  }
 }
 
 SqliteConnection::~SqliteConnection() {
