@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 DB ?= var/kneeregen.db
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test test-pg bench format asan tsan soak clean
+.PHONY: all deps build run test test-pg soak bench format asan tsan clean
 
 all: build
 
@@ -27,6 +27,11 @@ test: build
 # The suite against a throwaway PostgreSQL 15 as well as SQLite (what CI runs).
 test-pg: build
 	@scripts/with-postgres.sh $(MAKE) --no-print-directory test
+
+# The kill -9 durability harness at length (RELIABILITY.md D2: 500 kills), on SQLite and PostgreSQL.
+soak: build
+	@KNEEREGEN_CRASH_CYCLES=$${KNEEREGEN_CRASH_CYCLES:-500} scripts/with-postgres.sh \
+	  ctest --test-dir $(BUILD_DIR) --output-on-failure -R CrashDurability --timeout 3600
 
 asan:
 	@$(MAKE) test PRESET=asan
