@@ -41,6 +41,7 @@ tsan:
 
 bench: build
 	@bench/run.sh
+	@bench/api_load.sh
 
 format:
 	@find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
