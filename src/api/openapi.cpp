@@ -64,6 +64,8 @@ Json Operation(const Route& route) {
                          {"content",
                           {{"application/json", {{"schema", ObjectSchema(*route.request_schema, route.partial_body,
                                                                          false)}}}}}};
+  else if (route.request_json_schema)
+    op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", *route.request_json_schema}}}}}};
   Json ok = {{"description", "Success"}};
   if (route.response_schema) {
     Json item = ObjectSchema(*route.response_schema, false, route.response_schema->table.size() > 0);

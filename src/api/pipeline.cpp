@@ -39,7 +39,7 @@ std::optional<int64_t> ParseIfMatch(std::string value) {
 Status ReadBody(const Route& route, const httplib::Request& raw, const ServerOptions& options, Request& req) {
   if (raw.body.size() > options.max_body_bytes) return Error{ErrorCode::kPayloadTooLarge, "", {}};
   bool empty = raw.body.find_first_not_of(" \t\r\n") == std::string::npos;
-  if (!route.request_schema) {
+  if (!route.request_schema && !route.request_json_schema) {
     if (empty) return Ok{};
     auto parsed = ParseStrictJson(raw.body);
     if (parsed && parsed->is_object() && parsed->empty()) return Ok{};

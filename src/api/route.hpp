@@ -58,6 +58,7 @@ struct Route {
   std::string tag;
   Access access;
   const RecordSchema* request_schema = nullptr;  // body description, when the route takes one
+  const Json* request_json_schema = nullptr;     // or a JSON Schema, for bodies a RecordSchema can't describe
   bool partial_body = false;                     // PATCH: every field optional
   const RecordSchema* response_schema = nullptr;
   bool response_is_list = false;

@@ -10,6 +10,7 @@ std::vector<Route> AllRoutes(Services& services) {
   AddSessionRoutes(routes, services);
   AddAdminRoutes(routes, services);
   AddRecordRoutes(routes, services);
+  AddScreeningRoutes(routes, services);
   routes.push_back(Route{.method = Method::kGet, .path = "/api/v1/openapi.json",
                          .summary = "This API's OpenAPI 3.1 description", .tag = "System",
                          .access = Access::Public()});

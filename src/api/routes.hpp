@@ -12,6 +12,7 @@ void AddSystemRoutes(std::vector<Route>& routes, Services& services);
 void AddSessionRoutes(std::vector<Route>& routes, Services& services);
 void AddAdminRoutes(std::vector<Route>& routes, Services& services);
 void AddRecordRoutes(std::vector<Route>& routes, Services& services);
+void AddScreeningRoutes(std::vector<Route>& routes, Services& services);
 
 // A JSON reply from a service result, or its error.
 inline Result<Reply> JsonReply(Result<Json> result, int status = 200) {

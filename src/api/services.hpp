@@ -3,6 +3,7 @@
 
 #include "registry/account_service.hpp"
 #include "registry/record_service.hpp"
+#include "registry/screening_service.hpp"
 #include "registry/store.hpp"
 
 namespace kneeregen::api {
@@ -10,10 +11,11 @@ namespace kneeregen::api {
 class Services {
  public:
   explicit Services(Store& store, SessionSettings settings = {})
-      : store(store), records(store), accounts(store, settings) {}
+      : store(store), records(store), accounts(store, settings), screenings(store) {}
   Store& store;
   RecordService records;
   AccountService accounts;
+  ScreeningService screenings;
 };
 
 }  // namespace kneeregen::api

@@ -31,6 +31,30 @@ struct ListQuery {
   int limit = 50;
 };
 
+// One stored candidacy screening; the JSON columns hold what the screening service wrote.
+struct ScreeningRow {
+  int64_t id = 0;
+  int64_t clinic_id = 0;
+  int64_t patient_id = 0;
+  std::string screened_on;  // YYYY-MM-DD
+  std::string input_json;
+  std::string tier;
+  std::string reasons_json;
+  std::string rules_version;
+  std::optional<int64_t> created_by;  // empty for the command-line operator
+  std::string created_at;
+};
+
+// One published version of a clinic's candidacy rules.
+struct CandidacyRulesRow {
+  int64_t id = 0;
+  int64_t clinic_id = 0;
+  std::string version;
+  std::string rules_json;
+  std::optional<int64_t> created_by;
+  std::string created_at;
+};
+
 struct RecordPage {
   std::vector<Json> items;
   std::optional<int64_t> next_after_id;  // set when more records follow
@@ -60,6 +84,14 @@ class ReadTransaction {
   // Audit rows in id order, from `after_id` on; clinic_id = nullopt reads every clinic's rows.
   virtual std::vector<AuditEntry> ListAudit(std::optional<int64_t> clinic_id, int64_t after_id, int limit) = 0;
   virtual int64_t CountRecords(const RecordSchema& schema, int64_t clinic_id) = 0;
+
+  // Screenings in id order after `after_id`, of one patient when `patient_id` is set; at most `limit`.
+  virtual std::optional<ScreeningRow> GetScreening(int64_t clinic_id, int64_t id) = 0;
+  virtual std::vector<ScreeningRow> ListScreenings(int64_t clinic_id, std::optional<int64_t> patient_id,
+                                                   int64_t after_id, int limit) = 0;
+  // The clinic's latest rules version, or nothing when it never published one.
+  virtual std::optional<CandidacyRulesRow> CurrentCandidacyRules(int64_t clinic_id) = 0;
+  virtual bool CandidacyRulesVersionExists(int64_t clinic_id, const std::string& version) = 0;
 };
 
 class WriteTransaction : public ReadTransaction {
@@ -81,6 +113,10 @@ class WriteTransaction : public ReadTransaction {
   virtual void DeleteSession(const std::string& token_hash) = 0;
   virtual void DeleteSessionsOfUser(int64_t user_id) = 0;
   virtual int64_t DeleteSessionsIdleSince(const std::string& before) = 0;
+
+  // Fill in id and created_at, then insert the row.
+  virtual void InsertScreening(ScreeningRow& row) = 0;
+  virtual void InsertCandidacyRules(CandidacyRulesRow& row) = 0;
 
   // Fills id, prev_hash and hash, then appends. Serialised with every other append.
   virtual void AppendAudit(AuditEntry& entry) = 0;

@@ -29,6 +29,11 @@ class SqlTransaction : public WriteTransaction {
   std::vector<Membership> MembershipsOfClinic(int64_t clinic_id) override;
   std::optional<Session> FindSession(const std::string& token_hash) override;
   std::vector<AuditEntry> ListAudit(std::optional<int64_t> clinic_id, int64_t after_id, int limit) override;
+  std::optional<ScreeningRow> GetScreening(int64_t clinic_id, int64_t id) override;
+  std::vector<ScreeningRow> ListScreenings(int64_t clinic_id, std::optional<int64_t> patient_id, int64_t after_id,
+                                           int limit) override;
+  std::optional<CandidacyRulesRow> CurrentCandidacyRules(int64_t clinic_id) override;
+  bool CandidacyRulesVersionExists(int64_t clinic_id, const std::string& version) override;
 
   int64_t InsertRecord(const RecordSchema& schema, int64_t clinic_id, const Json& record,
                        bool synthetic) override;
@@ -44,6 +49,8 @@ class SqlTransaction : public WriteTransaction {
   void DeleteSession(const std::string& token_hash) override;
   void DeleteSessionsOfUser(int64_t user_id) override;
   int64_t DeleteSessionsIdleSince(const std::string& before) override;
+  void InsertScreening(ScreeningRow& row) override;
+  void InsertCandidacyRules(CandidacyRulesRow& row) override;
   void AppendAudit(AuditEntry& entry) override;
 
  private:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api_fixture.hpp"
+#include "clinic/candidacy.hpp"
 #include "registry/account_schemas.hpp"
 
 namespace kneeregen::testing {
@@ -48,10 +49,12 @@ struct Mismatch {
   std::string method, path, role, scope, expected, got, detail;
 };
 
-// Objects the matrix aims at besides the world's seeded records: a user in each clinic.
+// Objects the matrix aims at besides the world's seeded records: a user and a screening in each clinic.
 struct Targets {
   int64_t own_user = 0;
   int64_t foreign_user = 0;
+  int64_t own_screening = 0;
+  int64_t foreign_screening = 0;
 };
 
 std::string Segment(const std::string& path, size_t index) {
@@ -114,6 +117,10 @@ class Generator {
       }
       if (!body) return std::nullopt;
       c.call.body = body->dump();
+    } else if (route.request_json_schema) {
+      auto body = JsonSchemaBody(route, scope, why);
+      if (!body) return std::nullopt;
+      c.call.body = body->dump();
     } else if (route.method != api::Method::kGet) {
       c.call.body = "";
     }
@@ -153,6 +160,7 @@ class Generator {
     if (FindRecordSchema(resource)) return own ? world_.own().id(resource) : world_.foreign().id(resource);
     if (resource == "users") return own ? targets_.own_user : targets_.foreign_user;
     if (resource == "clinics") return own ? world_.own().clinic_id : world_.foreign().clinic_id;
+    if (resource == "screenings") return own ? targets_.own_screening : targets_.foreign_screening;
     return std::nullopt;
   }
 
@@ -162,6 +170,7 @@ class Generator {
     for (const auto& [resource, record] : world_.foreign().records) objects.insert({resource, record["id"]});
     objects.insert({"users", targets_.foreign_user});
     objects.insert({"clinics", world_.foreign().clinic_id});
+    objects.insert({"screenings", targets_.foreign_screening});
     return objects;
   }
 
@@ -177,7 +186,7 @@ class Generator {
       };
       return true;
     }
-    if (!schema && resource != "users" && resource != "clinics") {
+    if (!schema && resource != "users" && resource != "clinics" && resource != "screenings") {
       why = "no rule for what the list '" + resource + "' may show";
       return false;
     }
@@ -288,6 +297,20 @@ class Generator {
     }
   }
 
+  // A valid body for a route whose body is described by a JSON Schema; a screening names the knee of the
+  // scope's patient, a rules version gets a fresh name.
+  std::optional<Json> JsonSchemaBody(const api::Route& route, Scope scope, std::string& why) {
+    const ClinicRecords& target = scope == Scope::kOwn ? world_.own() : world_.foreign();
+    if (route.path == "/api/v1/patients/{id}/screenings") return Json{{"knees", {{{"knee_id", target.id("knees")}}}}};
+    if (route.path == "/api/v1/candidacy-rules") {
+      Json rules = ToJson(DefaultCandidacyRules());
+      rules["version"] = "matrix-" + std::to_string(world_.Next());
+      return rules;
+    }
+    why = "no body for the JSON Schema of " + route.path;
+    return std::nullopt;
+  }
+
   // A change of the first field that can change without touching references or unique keys; {} when the
   // kind has no such field (knees).
   std::optional<Json> PartialBody(const RecordSchema& schema, std::string& why) {
@@ -354,8 +377,17 @@ using AuthorizationMatrixTest = ApiTest;
 
 TEST_P(AuthorizationMatrixTest, EveryRouteRoleAndScopeMatchesThePolicy) {
   ApiWorld& w = world();
+  auto screening = [&w](const ClinicRecords& clinic) {
+    auto screened = w.services().screenings.Screen(ApiWorld::Operator(clinic.clinic_id, Role::kClinician),
+                                                   clinic.id("patients"),
+                                                   Json{{"knees", {{{"knee_id", clinic.id("knees")}}}}});
+    if (!screened) throw std::runtime_error("screening the fixture patient failed");
+    return (*screened)["id"].get<int64_t>();
+  };
   Targets targets{.own_user = w.AddUser(w.own().clinic_id, Role::kClinician, "target").user_id,
-                  .foreign_user = w.AddUser(w.foreign().clinic_id, Role::kClinician, "outsider").user_id};
+                  .foreign_user = w.AddUser(w.foreign().clinic_id, Role::kClinician, "outsider").user_id,
+                  .own_screening = screening(w.own()),
+                  .foreign_screening = screening(w.foreign())};
   Generator generator(w, targets);
   const auto& routes = w.routes();
   std::vector<Mismatch> mismatches;
