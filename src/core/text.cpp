@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <charconv>
+
 namespace kneeregen {
 
 bool IsValidUtf8(std::string_view text) {
@@ -38,6 +40,13 @@ bool HasControlCharacter(std::string_view text) {
   for (unsigned char c : text)
     if (c < 0x20 || c == 0x7F) return true;
   return false;
+}
+
+std::optional<int64_t> ParseNonNegativeInt(std::string_view text) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v < 0) return std::nullopt;
+  return v;
 }
 
 }  // namespace kneeregen

@@ -1,6 +1,5 @@
 #include "registry/record_service.hpp"
 
-#include <charconv>
 
 #include "core/text.hpp"
 
@@ -8,24 +7,12 @@ namespace kneeregen {
 
 namespace {
 
-Status Permit(const Actor& actor, const RecordSchema& schema, Action action) {
-  if (schema.policy.Allows(actor.role, action)) return Ok{};
-  return Error{ErrorCode::kForbidden, "", {}};
-}
-
-std::optional<int64_t> ParseId(const std::string& text) {
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || v < 0) return std::nullopt;
-  return v;
-}
-
 // A query-string value as the JSON value the field stores, or nothing when it does not fit the field.
 std::optional<Json> FilterValue(const FieldSpec& f, const std::string& text) {
   switch (f.kind) {
     case FieldKind::kRef:
     case FieldKind::kInteger: {
-      auto v = ParseId(text);
+      auto v = ParseNonNegativeInt(text);
       if (!v) return std::nullopt;
       return Json(*v);
     }
@@ -92,11 +79,11 @@ Result<ListQuery> ParseListQuery(const RecordSchema& schema, const std::multimap
     if (!IsCleanText(name) || !IsCleanText(value)) {
       errors.push_back({IsCleanText(name) ? name : "", "must be valid UTF-8 without control characters"});
     } else if (name == "limit") {
-      auto v = ParseId(value);
+      auto v = ParseNonNegativeInt(value);
       if (!v || *v < 1) errors.push_back({"limit", "must be a whole number from 1 to 200"});
       else query.limit = static_cast<int>(std::min<int64_t>(*v, kMaxPageSize));
     } else if (name == "cursor") {
-      auto v = ParseId(value);
+      auto v = ParseNonNegativeInt(value);
       if (!v) errors.push_back({"cursor", "is not a cursor this server returned"});
       else query.after_id = *v;
     } else if (name == "q" && !schema.search_fields.empty()) {
@@ -115,7 +102,7 @@ Result<ListQuery> ParseListQuery(const RecordSchema& schema, const std::multimap
 }
 
 Result<Json> RecordService::Create(const Actor& actor, const RecordSchema& schema, const Json& body) {
-  if (auto permitted = Permit(actor, schema, Action::kCreate); !permitted) return permitted.error();
+  if (auto permitted = schema.policy.Check(actor.role, Action::kCreate); !permitted) return permitted.error();
   auto validated = ValidateNewRecord(schema, body);
   if (!validated) return validated.error();
   Json record = std::move(*validated);
@@ -136,7 +123,7 @@ Result<Json> RecordService::Create(const Actor& actor, const RecordSchema& schem
 }
 
 Result<Json> RecordService::Get(const Actor& actor, const RecordSchema& schema, int64_t id) {
-  if (auto permitted = Permit(actor, schema, Action::kRead); !permitted) return permitted.error();
+  if (auto permitted = schema.policy.Check(actor.role, Action::kRead); !permitted) return permitted.error();
   std::optional<Json> found;
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     found = tx.GetRecord(schema, actor.clinic_id, id);
@@ -148,7 +135,7 @@ Result<Json> RecordService::Get(const Actor& actor, const RecordSchema& schema, 
 }
 
 Result<RecordPage> RecordService::List(const Actor& actor, const RecordSchema& schema, const ListQuery& query) {
-  if (auto permitted = Permit(actor, schema, Action::kRead); !permitted) return permitted.error();
+  if (auto permitted = schema.policy.Check(actor.role, Action::kRead); !permitted) return permitted.error();
   RecordPage page;
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     page = tx.ListRecords(schema, actor.clinic_id, query);
@@ -160,7 +147,7 @@ Result<RecordPage> RecordService::List(const Actor& actor, const RecordSchema& s
 
 Result<Json> RecordService::Update(const Actor& actor, const RecordSchema& schema, int64_t id, const Json& body,
                                    std::optional<int64_t> expected_version) {
-  if (auto permitted = Permit(actor, schema, Action::kUpdate); !permitted) return permitted.error();
+  if (auto permitted = schema.policy.Check(actor.role, Action::kUpdate); !permitted) return permitted.error();
   Json stored;
   auto status = store_.Write([&](WriteTransaction& tx) -> Status {
     auto before = tx.GetRecord(schema, actor.clinic_id, id);

@@ -34,4 +34,9 @@ bool AccessPolicy::Allows(Role role, Action action) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+Status AccessPolicy::Check(Role role, Action action) const {
+  if (Allows(role, action)) return Ok{};
+  return Error{ErrorCode::kForbidden, "", {}};
+}
+
 }  // namespace kneeregen

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.hpp"
+
 namespace kneeregen {
 
 enum class Role { kAdmin, kClinician, kCoordinator, kResearcher };
@@ -25,6 +27,8 @@ struct AccessPolicy {
 
   const std::vector<Role>& For(Action action) const;
   bool Allows(Role role, Action action) const;
+  // Ok, or the forbidden error every service returns for a role the policy does not name.
+  Status Check(Role role, Action action) const;
 };
 
 }  // namespace kneeregen

@@ -1,6 +1,5 @@
 #include "registry/screening_service.hpp"
 
-#include <charconv>
 #include <set>
 
 #include "clinic/candidacy.hpp"
@@ -12,18 +11,6 @@
 namespace kneeregen {
 
 namespace {
-
-Status Permit(const AccessPolicy& policy, const Actor& actor, Action action) {
-  if (policy.Allows(actor.role, action)) return Ok{};
-  return Error{ErrorCode::kForbidden, "", {}};
-}
-
-std::optional<int64_t> ParseId(const std::string& text) {
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || v < 0) return std::nullopt;
-  return v;
-}
 
 // What the client asked for one knee; kl_grade and lesions are filled from the record when absent.
 struct KneeRequest {
@@ -264,7 +251,7 @@ Result<ScreeningQuery> ParseScreeningQuery(const std::multimap<std::string, std:
   ScreeningQuery query;
   std::vector<FieldError> errors;
   for (const auto& [name, value] : params) {
-    auto v = ParseId(value);
+    auto v = ParseNonNegativeInt(value);
     if (name == "limit") {
       if (!v || *v < 1) errors.push_back({"limit", "must be a whole number from 1 to 200"});
       else query.limit = static_cast<int>(std::min<int64_t>(*v, kMaxPageSize));
@@ -283,7 +270,7 @@ Result<ScreeningQuery> ParseScreeningQuery(const std::multimap<std::string, std:
 }
 
 Result<Json> ScreeningService::Screen(const Actor& actor, int64_t patient_id, const Json& body) {
-  if (auto permitted = Permit(ScreeningPolicy(), actor, Action::kCreate); !permitted) return permitted.error();
+  if (auto permitted = ScreeningPolicy().Check(actor.role, Action::kCreate); !permitted) return permitted.error();
   auto parsed = ParseScreeningBody(body);
   if (!parsed) return parsed.error();
   ScreeningRequest req = std::move(*parsed);
@@ -347,7 +334,7 @@ Result<Json> ScreeningService::Screen(const Actor& actor, int64_t patient_id, co
 }
 
 Result<Json> ScreeningService::Get(const Actor& actor, int64_t id) {
-  if (auto permitted = Permit(ScreeningPolicy(), actor, Action::kRead); !permitted) return permitted.error();
+  if (auto permitted = ScreeningPolicy().Check(actor.role, Action::kRead); !permitted) return permitted.error();
   std::optional<ScreeningRow> found;
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     found = tx.GetScreening(actor.clinic_id, id);
@@ -359,7 +346,7 @@ Result<Json> ScreeningService::Get(const Actor& actor, int64_t id) {
 }
 
 Result<RecordPage> ScreeningService::List(const Actor& actor, const ScreeningQuery& query) {
-  if (auto permitted = Permit(ScreeningPolicy(), actor, Action::kRead); !permitted) return permitted.error();
+  if (auto permitted = ScreeningPolicy().Check(actor.role, Action::kRead); !permitted) return permitted.error();
   std::vector<ScreeningRow> rows;
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     rows = tx.ListScreenings(actor.clinic_id, query.patient_id, query.after_id, query.limit + 1);
@@ -374,7 +361,7 @@ Result<RecordPage> ScreeningService::List(const Actor& actor, const ScreeningQue
 }
 
 Result<Json> ScreeningService::CurrentRules(const Actor& actor) {
-  if (auto permitted = Permit(CandidacyRulesPolicy(), actor, Action::kRead); !permitted) return permitted.error();
+  if (auto permitted = CandidacyRulesPolicy().Check(actor.role, Action::kRead); !permitted) return permitted.error();
   CandidacyRules rules;
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     rules = LoadRules(tx, actor.clinic_id);
@@ -385,7 +372,7 @@ Result<Json> ScreeningService::CurrentRules(const Actor& actor) {
 }
 
 Result<Json> ScreeningService::PublishRules(const Actor& actor, const Json& body) {
-  if (auto permitted = Permit(CandidacyRulesPolicy(), actor, Action::kCreate); !permitted) return permitted.error();
+  if (auto permitted = CandidacyRulesPolicy().Check(actor.role, Action::kCreate); !permitted) return permitted.error();
   auto rules = ParseCandidacyRules(body);
   if (!rules) return rules.error();
   Json document = ToJson(*rules);

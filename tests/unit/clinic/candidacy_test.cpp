@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/golden.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -56,11 +58,7 @@ CandidacyInput InputFromJson(const Json& j, const std::string& where) {
   return in;
 }
 
-Json LoadGolden() {
-  std::ifstream file(std::string(KNEEREGEN_SOURCE_DIR) + "/tests/golden/candidacy_cases.json");
-  EXPECT_TRUE(file) << "cannot open the golden file";
-  return Json::parse(file);
-}
+Json LoadGolden() { return testing::LoadGolden("candidacy_cases.json"); }
 
 std::set<std::string> RuleIds(const Screening& s) {
   std::set<std::string> ids;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/golden.hpp"
+
 #include <fstream>
 #include <limits>
 
@@ -10,23 +12,9 @@
 namespace kneeregen {
 namespace {
 
-Json LoadGolden(const std::string& name) {
-  std::ifstream in(std::string(KNEEREGEN_SOURCE_DIR) + "/tests/golden/" + name);
-  EXPECT_TRUE(in) << name;
-  return Json::parse(in);
-}
-
-bool NamesField(const Error& error, const std::string& field) {
-  for (const auto& f : error.fields)
-    if (f.field == field) return true;
-  return false;
-}
-
-std::string Fields(const Error& error) {
-  std::string out;
-  for (const auto& f : error.fields) out += f.field + ": " + f.message + "; ";
-  return out;
-}
+using testing::Fields;
+using testing::LoadGolden;
+using testing::NamesField;
 
 ProtocolPlan PlanFrom(const Json& request_json) {
   auto request = PlanRequestFromJson(request_json);
