@@ -14,7 +14,8 @@ deps:
 build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET) -j $(JOBS)
-	@ln -sf $(PRESET)/kneeregen build/kneeregen
+	@# build/kneeregen, the stable path scripts use, is always the release binary.
+	@if [ "$(PRESET)" = release ]; then ln -sf release/kneeregen build/kneeregen; fi
 
 # First start creates the database, seeds the synthetic demo clinic and prints the admin password once.
 run: build
