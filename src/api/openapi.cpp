@@ -16,6 +16,7 @@ Json FieldSchema(const FieldSpec& f) {
     case FieldKind::kBoolean: s = {{"type", "boolean"}}; break;
     case FieldKind::kDate: s = {{"type", "string"}, {"format", "date"}}; break;
     case FieldKind::kEnum: s = {{"type", "string"}, {"enum", f.values}}; break;
+    case FieldKind::kJson: s = f.json_schema.is_object() ? f.json_schema : Json{{"type", "object"}}; break;
   }
   if (f.min) s[f.min_exclusive ? "exclusiveMinimum" : "minimum"] = *f.min;
   if (f.max) s["maximum"] = *f.max;

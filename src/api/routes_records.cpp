@@ -56,6 +56,7 @@ void AddRecordRoutes(std::vector<Route>& routes, Services& services) {
           if (!found) return found.error();
           return RecordReply(std::move(*found), 200);
         }});
+    if (schema.append_only()) continue;
     routes.push_back(Route{
         .method = Method::kPatch, .path = base + "/{id}",
         .summary = "Change fields of a " + schema.title + " (If-Match: the version you read)", .tag = schema.title,

@@ -15,7 +15,9 @@
 
 namespace kneeregen {
 
-enum class FieldKind { kText, kInteger, kNumber, kBoolean, kDate, kEnum, kRef };
+enum class FieldKind { kText, kInteger, kNumber, kBoolean, kDate, kEnum, kRef, kJson };
+
+class ReadTransaction;
 
 struct FieldSpec {
   std::string name;
@@ -51,10 +53,28 @@ struct FieldSpec {
 
   // Derived: not sent by the client; copied from the record that field `derive_via` references.
   std::string derive_via;
+  // Computed: not sent by the client; filled by the schema's `prepare` (a quote's total, a consent's hash).
+  bool computed = false;
+
+  // Json: a structured value (a plan request, a price list). `json_check` returns its problems with paths
+  // inside the value ("sites/0/site"); `json_schema` describes it in the API document.
+  std::function<std::vector<FieldError>(const Json&)> json_check;
+  Json json_schema;
 
   Json example;  // a valid value, used by the API description and the generated tests
 
-  bool client_writable() const { return derive_via.empty(); }
+  bool client_writable() const { return derive_via.empty() && !computed; }
+};
+
+// What a schema's `prepare` sees: the record as it will be stored (references resolved, derived fields
+// filled), the stored record on an update (null on a create), and the transaction to read other records
+// of the same clinic with.
+struct RecordContext {
+  ReadTransaction& tx;
+  int64_t clinic_id = 0;
+  Json& record;
+  const Json* before = nullptr;
+  bool creating() const { return before == nullptr; }
 };
 
 struct RecordSchema {
@@ -72,6 +92,13 @@ struct RecordSchema {
   AccessPolicy policy;
   // Rules across fields of one record; receives the full record as it would be stored.
   std::function<std::vector<FieldError>(const Json& record)> cross_check;
+  // Rules that need other records or the clinic's settings (a session needs a signed consent, a payment
+  // may not exceed the balance), run inside the write transaction; fills the computed fields.
+  std::function<Status(RecordContext&)> prepare;
+
+  // A kind nobody may update is append-only: corrections are new records (a refund, a withdrawal), and
+  // it has no PATCH route.
+  bool append_only() const { return policy.update.empty(); }
 
   const FieldSpec* Field(const std::string& name) const;
 };

@@ -54,7 +54,7 @@ Status ResolveReferences(ReadTransaction& tx, const RecordSchema& schema, int64_
   }
   if (!errors.empty()) return Error::Validation(std::move(errors));
   for (const auto& f : schema.fields)
-    if (!f.client_writable()) record[f.name] = referenced.at(f.derive_via)[f.name];
+    if (!f.derive_via.empty()) record[f.name] = referenced.at(f.derive_via)[f.name];
   return Ok{};
 }
 
@@ -109,6 +109,10 @@ Result<Json> RecordService::Create(const Actor& actor, const RecordSchema& schem
   Json stored;
   auto status = store_.Write([&](WriteTransaction& tx) -> Status {
     if (auto resolved = ResolveReferences(tx, schema, actor.clinic_id, record); !resolved) return resolved;
+    if (schema.prepare) {
+      RecordContext context{.tx = tx, .clinic_id = actor.clinic_id, .record = record};
+      if (auto prepared = schema.prepare(context); !prepared) return prepared;
+    }
     if (auto unique = CheckUniqueKeys(tx, schema, actor.clinic_id, record, 0); !unique) return unique;
     int64_t id = tx.InsertRecord(schema, actor.clinic_id, record, false);
     stored = *tx.GetRecord(schema, actor.clinic_id, id);
@@ -162,6 +166,12 @@ Result<Json> RecordService::Update(const Actor& actor, const RecordSchema& schem
     }
     Json merged = *before;
     merged.update(*changes);
+    if (schema.prepare) {
+      RecordContext context{.tx = tx, .clinic_id = actor.clinic_id, .record = merged, .before = &*before};
+      if (auto prepared = schema.prepare(context); !prepared) return prepared;
+      for (const auto& f : schema.fields)
+        if (f.computed && merged[f.name] != (*before)[f.name]) (*changes)[f.name] = merged[f.name];
+    }
     if (auto unique = CheckUniqueKeys(tx, schema, actor.clinic_id, merged, id); !unique) return unique;
     if (!tx.UpdateRecord(schema, actor.clinic_id, id, *changes, version))
       return Error{ErrorCode::kPreconditionFailed, "", {}};

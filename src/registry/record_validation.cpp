@@ -77,8 +77,22 @@ std::optional<std::string> CheckValue(const FieldSpec& f, const Json& value) {
         if (v == value.get_ref<const std::string&>()) return std::nullopt;
       return "must be one of: " + Join(f.values);
     }
+    case FieldKind::kJson:
+      if (!value.is_object() && !value.is_array()) return "must be a JSON object or array";
+      return std::nullopt;
   }
   return std::nullopt;
+}
+
+// Appends the problems of a non-null value; a JSON value's own problems are named by their path inside it.
+void CheckField(const FieldSpec& f, const Json& value, std::vector<FieldError>& errors) {
+  if (auto problem = CheckValue(f, value)) {
+    errors.push_back({f.name, *problem});
+    return;
+  }
+  if (f.kind != FieldKind::kJson || !f.json_check) return;
+  for (auto& e : f.json_check(value))
+    errors.push_back({e.field.empty() ? f.name : f.name + "/" + e.field, std::move(e.message)});
 }
 
 void CheckUnknownFields(const RecordSchema& schema, const Json& body, std::vector<FieldError>& errors) {
@@ -115,7 +129,7 @@ Result<Json> ValidateNewRecord(const RecordSchema& schema, const Json& body) {
       record[f.name] = it == body.end() ? f.default_value : nullptr;
       continue;
     }
-    if (auto problem = CheckValue(f, *it)) errors.push_back({f.name, *problem});
+    CheckField(f, *it, errors);
     record[f.name] = *it;
   }
   RunCrossCheck(schema, record, errors);
@@ -139,8 +153,8 @@ Result<Json> ValidateRecordChanges(const RecordSchema& schema, const Json& body,
     }
     if (value.is_null()) {
       if (f->required) errors.push_back({key, "is required and cannot be cleared"});
-    } else if (auto problem = CheckValue(*f, value)) {
-      errors.push_back({key, *problem});
+    } else {
+      CheckField(*f, value, errors);
     }
     changes[key] = value;
     merged[key] = value;

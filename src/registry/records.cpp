@@ -1,86 +1,12 @@
 // The clinic's core records. Facts behind the ranges: DOMAIN.md §3 (Tegner 0–10), §5 (Kellgren–Lawrence
 // 0–4, ICRS grades with their sub-grades, lesion site and area in cm²).
-#include <regex>
-
-#include "registry/record_schema.hpp"
+#include "registry/record_fields.hpp"
 
 namespace kneeregen {
 
 namespace {
 
-using R = Role;
-
-FieldSpec Text(std::string name, size_t max_length, std::string description, Json example) {
-  FieldSpec f{.name = std::move(name), .kind = FieldKind::kText, .description = std::move(description)};
-  f.max_length = max_length;
-  f.example = std::move(example);
-  return f;
-}
-
-FieldSpec Enum(std::string name, std::vector<std::string> values, std::string description) {
-  FieldSpec f{.name = std::move(name), .kind = FieldKind::kEnum, .description = std::move(description)};
-  f.example = values.front();
-  f.values = std::move(values);
-  return f;
-}
-
-FieldSpec Date(std::string name, std::string description, Json example) {
-  FieldSpec f{.name = std::move(name), .kind = FieldKind::kDate, .description = std::move(description)};
-  f.not_future = true;
-  f.example = std::move(example);
-  return f;
-}
-
-FieldSpec Number(std::string name, FieldKind kind, double min, double max, std::string description,
-                 Json example) {
-  FieldSpec f{.name = std::move(name), .kind = kind, .description = std::move(description)};
-  f.min = min;
-  f.max = max;
-  f.example = std::move(example);
-  return f;
-}
-
-FieldSpec Ref(std::string name, std::string resource, std::string description) {
-  FieldSpec f{.name = std::move(name), .kind = FieldKind::kRef, .description = std::move(description)};
-  f.ref_resource = std::move(resource);
-  f.immutable = true;
-  f.filterable = true;
-  f.example = 1;
-  return f;
-}
-
-FieldSpec Derived(std::string name, std::string via, std::string description) {
-  FieldSpec f{.name = std::move(name), .kind = FieldKind::kRef, .description = std::move(description)};
-  f.derive_via = std::move(via);
-  f.filterable = true;
-  return f;
-}
-
-FieldSpec Required(FieldSpec f) {
-  f.required = true;
-  return f;
-}
-
-FieldSpec Checked(FieldSpec f, const char* pattern, std::string message) {
-  f.text_check = [re = std::regex(pattern)](const std::string& s) { return std::regex_match(s, re); };
-  f.text_check_message = std::move(message);
-  return f;
-}
-
-FieldSpec Person(FieldSpec f) {
-  f.identifies_person = true;
-  return f;
-}
-
-const AccessPolicy kStaffRegistry{.read = {R::kAdmin, R::kClinician, R::kCoordinator}, .create = {R::kAdmin},
-                                  .update = {R::kAdmin}};
-const AccessPolicy kRegistration{.read = {R::kAdmin, R::kClinician, R::kCoordinator},
-                                 .create = {R::kAdmin, R::kClinician, R::kCoordinator},
-                                 .update = {R::kAdmin, R::kClinician, R::kCoordinator}};
-// Clinical findings are entered by the people who examine patients or abstract their records.
-const AccessPolicy kClinicalFinding{.read = {R::kAdmin, R::kClinician, R::kCoordinator},
-                                    .create = {R::kClinician, R::kCoordinator},
-                                    .update = {R::kClinician, R::kCoordinator}};
+using namespace fields;
 
 RecordSchema Practitioners() {
   FieldSpec active{.name = "active", .kind = FieldKind::kBoolean, .description = "Still practising here"};
@@ -249,8 +175,14 @@ RecordSchema OutcomeEvents() {
 }  // namespace
 
 const std::vector<RecordSchema>& AllRecordSchemas() {
-  static const std::vector<RecordSchema> schemas = {Practitioners(), Patients(),         Knees(),
-                                                    Assessments(),   CartilageLesions(), OutcomeEvents()};
+  static const std::vector<RecordSchema> schemas = [] {
+    std::vector<RecordSchema> all = {Practitioners(), Patients(),         Knees(),
+                                     Assessments(),   CartilageLesions(), OutcomeEvents()};
+    for (auto part : {ImagingRecordSchemas, CourseRecordSchemas, BillingRecordSchemas, ConsentRecordSchemas,
+                      TreatmentSessionRecordSchemas, SafetyRecordSchemas})
+      for (auto& schema : part()) all.push_back(std::move(schema));
+    return all;
+  }();
   return schemas;
 }
 

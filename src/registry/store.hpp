@@ -27,8 +27,9 @@ namespace kneeregen {
 struct ListQuery {
   std::vector<std::pair<const FieldSpec*, Json>> filters;  // field = value, fields from the schema only
   std::string search;  // prefix match on the schema's search fields, case-insensitive
-  int64_t after_id = 0;
+  int64_t after_id = 0;  // the cursor: ids after this one (before it when newest_first)
   int limit = 50;
+  bool newest_first = false;  // for services reading the latest record (a clinic's current price list)
 };
 
 // One stored candidacy screening; the JSON columns hold what the screening service wrote.

@@ -24,6 +24,7 @@ SqlValue ToSql(const FieldSpec& f, const Json& value) {
     case FieldKind::kRef: return value.get<int64_t>();
     case FieldKind::kNumber: return value.get<double>();
     case FieldKind::kBoolean: return int64_t{value.get<bool>() ? 1 : 0};
+    case FieldKind::kJson: return value.dump();
     default: return value.get<std::string>();
   }
 }
@@ -35,6 +36,7 @@ Json FromSql(const FieldSpec& f, const SqlValue& cell) {
     case FieldKind::kRef: return CellInt(cell);
     case FieldKind::kNumber: return CellReal(cell);
     case FieldKind::kBoolean: return CellInt(cell) != 0;
+    case FieldKind::kJson: return Json::parse(CellText(cell));
     default: return CellText(cell);
   }
 }
@@ -73,8 +75,12 @@ std::optional<Json> SqlTransaction::GetRecord(const RecordSchema& schema, int64_
 }
 
 RecordPage SqlTransaction::ListRecords(const RecordSchema& schema, int64_t clinic_id, const ListQuery& query) {
-  std::string sql = "SELECT " + SelectList(schema) + " FROM " + schema.table + " WHERE clinic_id = ? AND id > ?";
-  std::vector<SqlValue> params = {clinic_id, query.after_id};
+  std::string sql = "SELECT " + SelectList(schema) + " FROM " + schema.table + " WHERE clinic_id = ?";
+  std::vector<SqlValue> params = {clinic_id};
+  if (query.after_id > 0 || !query.newest_first) {
+    sql += query.newest_first ? " AND id < ?" : " AND id > ?";
+    params.push_back(query.after_id);
+  }
   for (const auto& [field, value] : query.filters) {
     if (value.is_null()) {
       sql += " AND " + field->name + " IS NULL";
@@ -92,7 +98,7 @@ RecordPage SqlTransaction::ListRecords(const RecordSchema& schema, int64_t clini
     }
     sql += " AND (" + any + ")";
   }
-  sql += " ORDER BY id LIMIT ?";
+  sql += query.newest_first ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?";
   params.push_back(int64_t{query.limit + 1});
   auto result = db_.Query(sql, params);
   RecordPage page;

@@ -357,6 +357,11 @@ Json SampleBody(const std::string& resource, const std::map<std::string, int64_t
   if (resource == "outcome-events")
     return Json{{"patient_id", ref("patients")},   {"knee_id", ref("knees")},       {"event_type", "osteotomy"},
                 {"event_date", "2026-05-14"},      {"source", "records_confirmed"}};
+  // Imaging kinds (records_imaging.cpp).
+
+  // Treatment-course kinds (records_course.cpp, records_billing.cpp, records_consent.cpp,
+  // records_sessions.cpp, records_safety.cpp).
+
   throw std::logic_error("no sample body for " + resource + ": add one to SampleBody");
 }
 

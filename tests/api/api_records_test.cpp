@@ -60,6 +60,10 @@ const std::map<std::string, Json>& Changes() {
       {"assessments", {{"bmi", 30.5}, {"kind", "follow_up"}}},
       {"cartilage-lesions", {{"area_cm2", 2.25}, {"icrs_grade", "3B"}}},
       {"outcome-events", {{"source", "patient_reported"}}},
+      // Imaging kinds.
+
+      // Treatment-course kinds.
+
   };
   return changes;
 }

@@ -23,6 +23,8 @@ Json ChangedValue(const FieldSpec& f) {
       return static_cast<int64_t>(f.example == *f.max ? *f.min : *f.max);
     case FieldKind::kNumber:
       return f.example == *f.max ? (*f.min + *f.max) / 2 : *f.max;
+    case FieldKind::kJson:
+      return Json{{"changed", true}};
     case FieldKind::kRef:
       break;
   }
