@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
 #include <regex>
+#include <set>
 
 #include "api/pipeline.hpp"
 #include "api/routes.hpp"
@@ -36,20 +38,29 @@ std::string PathPattern(const std::string& path) {
 // For the answers httplib gives itself, before any route runs.
 ErrorCode CodeForStatus(int status) {
   switch (status) {
-    case 404: return ErrorCode::kNotFound;
-    case 405: return ErrorCode::kMethodNotAllowed;
-    case 411: return ErrorCode::kLengthRequired;
-    case 413: return ErrorCode::kPayloadTooLarge;
-    case 414: return ErrorCode::kUriTooLong;
-    case 415: return ErrorCode::kUnsupportedMediaType;
-    default: return status >= 400 && status < 500 ? ErrorCode::kBadRequest : ErrorCode::kInternal;
+    case 404:
+      return ErrorCode::kNotFound;
+    case 405:
+      return ErrorCode::kMethodNotAllowed;
+    case 411:
+      return ErrorCode::kLengthRequired;
+    case 413:
+      return ErrorCode::kPayloadTooLarge;
+    case 414:
+      return ErrorCode::kUriTooLong;
+    case 415:
+      return ErrorCode::kUnsupportedMediaType;
+    default:
+      return status >= 400 && status < 500 ? ErrorCode::kBadRequest : ErrorCode::kInternal;
   }
 }
 
 }  // namespace
 
 HttpServer::HttpServer(Services& services, ServerOptions options)
-    : services_(services), options_(std::move(options)), routes_(AllRoutes(services)),
+    : services_(services),
+      options_(std::move(options)),
+      routes_(AllRoutes(services)),
       server_(std::make_unique<httplib::Server>()) {
   Register();
 }
@@ -77,23 +88,47 @@ void HttpServer::Register() {
     WriteProblem(res, Error{ErrorCode::kLengthRequired, "", {}}, "");
     return httplib::Server::HandlerResponse::Handled;
   });
+  std::map<std::string, std::set<Method>> methods_of_path;
+  auto add = [&s](Method method, const std::string& pattern, httplib::Server::Handler handler) {
+    switch (method) {
+      case Method::kGet:
+        s.Get(pattern, std::move(handler));
+        break;
+      case Method::kPost:
+        s.Post(pattern, std::move(handler));
+        break;
+      case Method::kPatch:
+        s.Patch(pattern, std::move(handler));
+        break;
+    }
+  };
   for (const Route& route : routes_) {
-    auto handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
-      RunRoute(route, services_, options_, req, res);
-    };
-    std::string pattern = PathPattern(route.path);
-    switch (route.method) {
-      case Method::kGet: s.Get(pattern, handler); break;
-      case Method::kPost: s.Post(pattern, handler); break;
-      case Method::kPatch: s.Patch(pattern, handler); break;
+    add(route.method, PathPattern(route.path),
+        [this, &route](const httplib::Request& req, httplib::Response& res) {
+          RunRoute(route, services_, options_, req, res);
+        });
+    methods_of_path[route.path].insert(route.method);
+  }
+  // A path that exists answers other methods with 405 and the methods it has (RFC 9110 §15.5.6), so a
+  // client learns that an append-only record has no PATCH rather than that it does not exist.
+  for (const auto& [path, methods] : methods_of_path) {
+    std::string allow;
+    for (Method m : methods) allow += (allow.empty() ? "" : ", ") + std::string(MethodName(m));
+    for (Method m : {Method::kGet, Method::kPost, Method::kPatch}) {
+      if (methods.count(m)) continue;
+      add(m, PathPattern(path), [allow](const httplib::Request&, httplib::Response& res) {
+        res.set_header("Allow", allow);
+        WriteProblem(res, Error{ErrorCode::kMethodNotAllowed, "", {}}, "");
+      });
     }
   }
   // Anything no route answered (unknown path, wrong method, oversized body) still gets a problem document.
-  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    WriteProblem(res, Error{CodeForStatus(res.status), "", {}}, res.get_header_value("X-Request-Id"));
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  s.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        WriteProblem(res, Error{CodeForStatus(res.status), "", {}}, res.get_header_value("X-Request-Id"));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     WriteProblem(res, Error{ErrorCode::kInternal, "", {}}, res.get_header_value("X-Request-Id"));
   });

@@ -22,7 +22,9 @@ Json FieldSchema(const FieldSpec& f) {
   if (f.max) s["maximum"] = *f.max;
   if (!f.description.empty()) s["description"] = f.description;
   if (!f.client_writable()) s["readOnly"] = true;
-  if (!f.example.is_null()) s["examples"] = Json::array({f.example});
+  // A structured value's example (a whole catalogue) would be repeated in every operation; its own
+  // json_schema documents it instead.
+  if (!f.example.is_null() && f.kind != FieldKind::kJson) s["examples"] = Json::array({f.example});
   if (!f.required) s = {{"oneOf", Json::array({s, {{"type", "null"}}})}};
   return s;
 }

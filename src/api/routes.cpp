@@ -11,8 +11,12 @@ std::vector<Route> AllRoutes(Services& services) {
   AddAdminRoutes(routes, services);
   AddRecordRoutes(routes, services);
   AddScreeningRoutes(routes, services);
-  routes.push_back(Route{.method = Method::kGet, .path = "/api/v1/openapi.json",
-                         .summary = "This API's OpenAPI 3.1 description", .tag = "System",
+  AddImagingRoutes(routes, services);
+  AddCourseRoutes(routes, services);
+  routes.push_back(Route{.method = Method::kGet,
+                         .path = "/api/v1/openapi.json",
+                         .summary = "This API's OpenAPI 3.1 description",
+                         .tag = "System",
                          .access = Access::Public()});
   auto document = std::make_shared<const Json>(BuildOpenApi(routes));
   routes.back().handler = [document](Request&) -> Result<Reply> { return Reply{.body = *document}; };

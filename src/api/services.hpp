@@ -2,6 +2,8 @@
 #pragma once
 
 #include "registry/account_service.hpp"
+#include "registry/course_service.hpp"
+#include "registry/imaging_service.hpp"
 #include "registry/record_service.hpp"
 #include "registry/screening_service.hpp"
 #include "registry/store.hpp"
@@ -11,11 +13,18 @@ namespace kneeregen::api {
 class Services {
  public:
   explicit Services(Store& store, SessionSettings settings = {})
-      : store(store), records(store), accounts(store, settings), screenings(store) {}
+      : store(store),
+        records(store),
+        accounts(store, settings),
+        screenings(store),
+        imaging(store),
+        courses(store) {}
   Store& store;
   RecordService records;
   AccountService accounts;
   ScreeningService screenings;
+  ImagingService imaging;
+  CourseService courses;
 };
 
 }  // namespace kneeregen::api

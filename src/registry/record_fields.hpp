@@ -32,7 +32,7 @@ inline FieldSpec Date(std::string name, std::string description, Json example) {
 }
 
 inline FieldSpec Number(std::string name, FieldKind kind, double min, double max, std::string description,
-                 Json example) {
+                        Json example) {
   FieldSpec f{.name = std::move(name), .kind = kind, .description = std::move(description)};
   f.min = min;
   f.max = max;
@@ -72,8 +72,8 @@ inline FieldSpec Person(FieldSpec f) {
   return f;
 }
 
-
-inline FieldSpec Boolean(std::string name, std::string description, Json example, Json default_value = nullptr) {
+inline FieldSpec Boolean(std::string name, std::string description, Json example,
+                         Json default_value = nullptr) {
   FieldSpec f{.name = std::move(name), .kind = FieldKind::kBoolean, .description = std::move(description)};
   f.example = std::move(example);
   f.default_value = std::move(default_value);
@@ -116,15 +116,15 @@ inline FieldSpec FreeText(FieldSpec f) {
 
 using R = Role;
 
-inline const AccessPolicy kStaffRegistry{.read = {R::kAdmin, R::kClinician, R::kCoordinator}, .create = {R::kAdmin},
-                                  .update = {R::kAdmin}};
+inline const AccessPolicy kStaffRegistry{
+    .read = {R::kAdmin, R::kClinician, R::kCoordinator}, .create = {R::kAdmin}, .update = {R::kAdmin}};
 inline const AccessPolicy kRegistration{.read = {R::kAdmin, R::kClinician, R::kCoordinator},
-                                 .create = {R::kAdmin, R::kClinician, R::kCoordinator},
-                                 .update = {R::kAdmin, R::kClinician, R::kCoordinator}};
+                                        .create = {R::kAdmin, R::kClinician, R::kCoordinator},
+                                        .update = {R::kAdmin, R::kClinician, R::kCoordinator}};
 // Clinical findings are entered by the people who examine patients or abstract their records.
 inline const AccessPolicy kClinicalFinding{.read = {R::kAdmin, R::kClinician, R::kCoordinator},
-                                    .create = {R::kClinician, R::kCoordinator},
-                                    .update = {R::kClinician, R::kCoordinator}};
+                                           .create = {R::kClinician, R::kCoordinator},
+                                           .update = {R::kClinician, R::kCoordinator}};
 
 }  // namespace kneeregen::fields
 
@@ -137,5 +137,7 @@ std::vector<RecordSchema> BillingRecordSchemas();           // records_billing.c
 std::vector<RecordSchema> ConsentRecordSchemas();           // records_consent.cpp
 std::vector<RecordSchema> TreatmentSessionRecordSchemas();  // records_sessions.cpp
 std::vector<RecordSchema> SafetyRecordSchemas();            // records_safety.cpp
+// Last, so that a list walked in order records a course's sessions before a withdrawal ends its consent.
+std::vector<RecordSchema> WithdrawalRecordSchemas();  // records_consent.cpp
 
 }  // namespace kneeregen

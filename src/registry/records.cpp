@@ -28,8 +28,9 @@ RecordSchema Practitioners() {
 }
 
 RecordSchema Patients() {
-  auto mrn = Person(Required(Checked(Text("mrn", 64, "Medical record number, unique in the clinic", "MRN-000123"),
-                                     R"([A-Za-z0-9._-]+)", "may contain only letters, digits, '.', '_' and '-'")));
+  auto mrn =
+      Person(Required(Checked(Text("mrn", 64, "Medical record number, unique in the clinic", "MRN-000123"),
+                              R"([A-Za-z0-9._-]+)", "may contain only letters, digits, '.', '_' and '-'")));
   mrn.immutable = false;
   mrn.filterable = true;
   auto birth = Person(Required(Date("birth_date", "Date of birth", "1961-04-17")));
@@ -38,17 +39,16 @@ RecordSchema Patients() {
       .table = "patients",
       .title = "Patient",
       .description = "A person seen by the clinic.",
-      .fields = {mrn,
-                 Person(Required(Text("given_name", 100, "Given name", "Maria"))),
-                 Person(Required(Text("family_name", 100, "Family name", "Okafor"))),
-                 birth,
-                 Required(Enum("sex", {"female", "male", "other", "unknown"}, "Sex recorded at registration")),
-                 Person(Checked(Text("email", 254, "Email for survey links", "maria@example.org"),
-                                R"([^@\s]+@[^@\s]+\.[^@\s]+)", "must be an email address")),
-                 Person(Checked(Text("phone", 32, "Phone number", "+1 555 010 0199"), R"(\+?[0-9 ()./-]{7,31})",
-                                "must be a phone number: digits, spaces and + ( ) - . /")),
-                 Person(Checked(Text("zip", 10, "US ZIP code (5 digits or ZIP+4)", "97205"), R"(\d{5}(-\d{4})?)",
-                                "must be 5 digits or ZIP+4"))},
+      .fields =
+          {mrn, Person(Required(Text("given_name", 100, "Given name", "Maria"))),
+           Person(Required(Text("family_name", 100, "Family name", "Okafor"))), birth,
+           Required(Enum("sex", {"female", "male", "other", "unknown"}, "Sex recorded at registration")),
+           Person(Checked(Text("email", 254, "Email for survey links", "maria@example.org"),
+                          R"([^@\s]+@[^@\s]+\.[^@\s]+)", "must be an email address")),
+           Person(Checked(Text("phone", 32, "Phone number", "+1 555 010 0199"), R"(\+?[0-9 ()./-]{7,31})",
+                          "must be a phone number: digits, spaces and + ( ) - . /")),
+           Person(Checked(Text("zip", 10, "US ZIP code (5 digits or ZIP+4)", "97205"), R"(\d{5}(-\d{4})?)",
+                          "must be 5 digits or ZIP+4"))},
       .patient_field = "id",
       .search_fields = {"family_name", "given_name", "mrn"},
       .unique_keys = {{"mrn"}},
@@ -75,7 +75,8 @@ RecordSchema Knees() {
 RecordSchema Assessments() {
   auto kind = Required(Enum("kind", {"baseline", "follow_up"}, "Baseline (before treatment) or follow-up"));
   kind.filterable = true;
-  auto surgery_details = Text("prior_surgery_details", 500, "What surgery, when", "2009 partial meniscectomy");
+  auto surgery_details =
+      Text("prior_surgery_details", 500, "What surgery, when", "2009 partial meniscectomy");
   surgery_details.free_text = true;
   auto bmi = Number("bmi", FieldKind::kNumber, 10, 80, "Body-mass index, kg/m²", 27.4);
   auto kl = Number("kl_grade", FieldKind::kInteger, 0, 4, "Kellgren–Lawrence radiographic grade", 2);
@@ -83,19 +84,19 @@ RecordSchema Assessments() {
       .resource = "assessments",
       .table = "assessments",
       .title = "Assessment",
-      .description = "A baseline or follow-up assessment of one knee: radiographic grade, BMI, activity level "
-                     "and surgical history.",
+      .description =
+          "A baseline or follow-up assessment of one knee: radiographic grade, BMI, activity level "
+          "and surgical history.",
       .fields = {Required(Ref("knee_id", "knees", "The knee assessed")),
-                 Derived("patient_id", "knee_id", "The patient (from the knee)"),
-                 kind,
-                 Required(Date("assessed_on", "Date of the assessment", "2026-03-02")),
-                 kl,
+                 Derived("patient_id", "knee_id", "The patient (from the knee)"), kind,
+                 Required(Date("assessed_on", "Date of the assessment", "2026-03-02")), kl,
                  Date("kl_image_date", "Date of the radiograph that was graded", "2026-02-20"),
-                 Text("kl_reader", 100, "Who graded the radiograph", "Dr. L. Chen"),
-                 bmi,
+                 Text("kl_reader", 100, "Who graded the radiograph", "Dr. L. Chen"), bmi,
                  Number("tegner_level", FieldKind::kInteger, 0, 10, "Tegner activity level (current)", 3),
-                 FieldSpec{.name = "prior_knee_surgery", .kind = FieldKind::kBoolean,
-                           .description = "Any earlier surgery on this knee", .example = true},
+                 FieldSpec{.name = "prior_knee_surgery",
+                           .kind = FieldKind::kBoolean,
+                           .description = "Any earlier surgery on this knee",
+                           .example = true},
                  surgery_details},
       .patient_field = "patient_id",
       .policy = kClinicalFinding,
@@ -142,20 +143,19 @@ RecordSchema CartilageLesions() {
 RecordSchema OutcomeEvents() {
   auto knee = Ref("knee_id", "knees", "The knee it happened to (either knee; empty for death)");
   knee.ref_match = "patient_id";
-  auto type = Required(Enum("event_type",
-                            {"total_knee_replacement", "unicompartmental_knee_replacement", "osteotomy", "death"},
-                            "What happened"));
+  auto type = Required(Enum(
+      "event_type", {"total_knee_replacement", "unicompartmental_knee_replacement", "osteotomy", "death"},
+      "What happened"));
   type.immutable = true;
   type.filterable = true;
   return RecordSchema{
       .resource = "outcome-events",
       .table = "outcome_events",
       .title = "Outcome event",
-      .description = "An end point for survival analysis: knee replacement, osteotomy or death, recorded for "
-                     "the treated knee and the other knee alike.",
-      .fields = {Required(Ref("patient_id", "patients", "The patient")),
-                 knee,
-                 type,
+      .description =
+          "An end point for survival analysis: knee replacement, osteotomy or death, recorded for "
+          "the treated knee and the other knee alike.",
+      .fields = {Required(Ref("patient_id", "patients", "The patient")), knee, type,
                  Required(Date("event_date", "When it happened", "2026-05-14")),
                  Required(Enum("source", {"patient_reported", "records_confirmed"},
                                "Reported by the patient, or confirmed by medical records"))},
@@ -166,7 +166,8 @@ RecordSchema OutcomeEvents() {
             std::vector<FieldError> errors;
             bool death = r["event_type"] == "death";
             if (death && !r["knee_id"].is_null()) errors.push_back({"knee_id", "must be empty for death"});
-            if (!death && r["knee_id"].is_null()) errors.push_back({"knee_id", "is required for a knee event"});
+            if (!death && r["knee_id"].is_null())
+              errors.push_back({"knee_id", "is required for a knee event"});
             return errors;
           },
   };
@@ -179,7 +180,7 @@ const std::vector<RecordSchema>& AllRecordSchemas() {
     std::vector<RecordSchema> all = {Practitioners(), Patients(),         Knees(),
                                      Assessments(),   CartilageLesions(), OutcomeEvents()};
     for (auto part : {ImagingRecordSchemas, CourseRecordSchemas, BillingRecordSchemas, ConsentRecordSchemas,
-                      TreatmentSessionRecordSchemas, SafetyRecordSchemas})
+                      TreatmentSessionRecordSchemas, SafetyRecordSchemas, WithdrawalRecordSchemas})
       for (auto& schema : part()) all.push_back(std::move(schema));
     return all;
   }();

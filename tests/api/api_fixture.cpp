@@ -10,6 +10,8 @@
 #include <stdexcept>
 
 #include "api/cookies.hpp"
+#include "clinic/pricing.hpp"
+#include "core/time.hpp"
 #include "storage/open_store.hpp"
 
 namespace kneeregen::testing {
@@ -28,7 +30,8 @@ void PgCommand(const std::string& url, const std::string& sql) {
     PQfinish(conn);
     throw std::runtime_error("cannot reach PostgreSQL: " + message);
   }
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   PGresult* result = PQexec(conn, sql.c_str());
   bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
   std::string message = ok ? "" : PQerrorMessage(conn);
@@ -112,7 +115,8 @@ std::string HttpReply::Describe() const {
 void ExpectProblem(const HttpReply& reply, int status, const std::string& code) {
   EXPECT_EQ(reply.status, status) << reply.Describe();
   EXPECT_EQ(reply.code(), code) << reply.Describe();
-  EXPECT_EQ(reply.Header("Content-Type").rfind("application/problem+json", 0), 0u) << reply.Header("Content-Type");
+  EXPECT_EQ(reply.Header("Content-Type").rfind("application/problem+json", 0), 0u)
+      << reply.Header("Content-Type");
 }
 
 std::string RecordPath(const std::string& resource, std::optional<int64_t> id) {
@@ -125,7 +129,8 @@ std::vector<std::string> SecurityHeaderProblems(const HttpReply& reply) {
   std::vector<std::string> problems;
   if (reply.status == 0) return {"no response: " + reply.transport_error};
   std::string hsts = reply.Header("Strict-Transport-Security");
-  if (hsts.find("max-age=31536000") == std::string::npos || hsts.find("includeSubDomains") == std::string::npos)
+  if (hsts.find("max-age=31536000") == std::string::npos ||
+      hsts.find("includeSubDomains") == std::string::npos)
     problems.push_back("Strict-Transport-Security is '" + hsts + "'");
   std::string csp = reply.Header("Content-Security-Policy");
   if (csp.find("default-src 'self'") == std::string::npos || csp.find("unsafe-inline") != std::string::npos ||
@@ -200,20 +205,22 @@ Actor ApiWorld::Operator(int64_t clinic_id, Role role) {
 }
 
 int64_t ApiWorld::NewClinic(const std::string& name) {
-  auto clinic = services_->accounts.CreateClinic(Operator(0),
-                                                 Json{{"name", name}, {"time_zone", "America/Chicago"}});
+  auto clinic =
+      services_->accounts.CreateClinic(Operator(0), Json{{"name", name}, {"time_zone", "America/Chicago"}});
   if (!clinic) throw std::runtime_error("CreateClinic failed: " + Explain(clinic.error()));
   return (*clinic)["id"].get<int64_t>();
 }
 
 Credentials ApiWorld::AddUser(int64_t clinic_id, Role role, const std::string& name_prefix) {
-  Credentials c{.username = name_prefix + "." + std::to_string(Next()), .password = kTestPassword, .role = role,
+  Credentials c{.username = name_prefix + "." + std::to_string(Next()),
+                .password = kTestPassword,
+                .role = role,
                 .clinic_id = clinic_id};
-  auto added = services_->accounts.AddUser(
-      Operator(clinic_id), Json{{"username", c.username},
-                                {"display_name", "Test " + std::string(RoleName(role))},
-                                {"role", RoleName(role)},
-                                {"password", c.password}});
+  auto added = services_->accounts.AddUser(Operator(clinic_id),
+                                           Json{{"username", c.username},
+                                                {"display_name", "Test " + std::string(RoleName(role))},
+                                                {"role", RoleName(role)},
+                                                {"password", c.password}});
   if (!added) throw std::runtime_error("AddUser failed: " + Explain(added.error()));
   c.user_id = added->user["id"].get<int64_t>();
   return c;
@@ -221,7 +228,8 @@ Credentials ApiWorld::AddUser(int64_t clinic_id, Role role, const std::string& n
 
 const Credentials& ApiWorld::UserFor(Role role) {
   auto it = users_.find(role);
-  if (it == users_.end()) it = users_.emplace(role, AddUser(own_.clinic_id, role, std::string(RoleName(role)))).first;
+  if (it == users_.end())
+    it = users_.emplace(role, AddUser(own_.clinic_id, role, std::string(RoleName(role)))).first;
   return it->second;
 }
 
@@ -277,6 +285,9 @@ ClinicRecords ApiWorld::SeedClinic(int64_t clinic_id, const std::string& tag) {
   ClinicRecords seeded{.clinic_id = clinic_id};
   std::map<std::string, int64_t> refs;
   for (const auto& schema : AllRecordSchemas()) {
+    // The fixture consent stays valid so sessions can be recorded under it; a second one is withdrawn.
+    if (schema.resource == "consent-withdrawals")
+      refs["consents"] = CreateRecord(clinic_id, "consents", SampleBody("consents", refs, Next()))["id"];
     Json body = SampleBody(schema.resource, refs, Next());
     if (schema.resource == "patients") body["mrn"] = "FIX-" + tag + "-1";
     Json stored = CreateRecord(clinic_id, schema.resource, body);
@@ -335,32 +346,142 @@ HttpReply ApiWorld::Patch(const std::string& path, const Session* session, const
 
 // ---- bodies ----
 
+Json SamplePlanRequest() {
+  return Json{{"product", "bone_marrow_concentrate"},
+              {"total_dose", 60000},
+              {"sessions", 6},
+              {"interval_days", 14},
+              {"session_volume_ul", 14000},
+              {"sites",
+               {{{"site", "intra_articular"}, {"share_percent", 60}},
+                {{"site", "mcl_femoral_origin"}, {"share_percent", 10}},
+                {{"site", "mcl_tibial_insertion"}, {"share_percent", 10}},
+                {{"site", "lcl_femoral_origin"}, {"share_percent", 10}},
+                {{"site", "lcl_fibular_insertion"}, {"share_percent", 10}}}}};
+}
+
 Json SampleBody(const std::string& resource, const std::map<std::string, int64_t>& refs, int n) {
   auto ref = [&](const std::string& target) -> Json {
     auto it = refs.find(target);
     return it == refs.end() ? Json(999999999) : Json(it->second);
   };
   if (resource == "practitioners")
-    return Json{{"full_name", "Dana Whitfield, MD"}, {"credentials", "MD"}, {"npi", "1234567893"}, {"active", true}};
+    return Json{
+        {"full_name", "Dana Whitfield, MD"}, {"credentials", "MD"}, {"npi", "1234567893"}, {"active", true}};
   if (resource == "patients")
-    return Json{{"mrn", "MRN-" + std::to_string(n)}, {"given_name", "Maria"}, {"family_name", "Okafor"},
-                {"birth_date", "1961-04-17"},         {"sex", "female"},      {"email", "maria@example.org"},
+    return Json{{"mrn", "MRN-" + std::to_string(n)},
+                {"given_name", "Maria"},
+                {"family_name", "Okafor"},
+                {"birth_date", "1961-04-17"},
+                {"sex", "female"},
+                {"email", "maria@example.org"},
                 {"zip", "97205"}};
   if (resource == "knees") return Json{{"patient_id", ref("patients")}, {"side", "left"}};
   if (resource == "assessments")
-    return Json{{"knee_id", ref("knees")},      {"kind", "baseline"}, {"assessed_on", "2026-03-02"},
-                {"kl_grade", 2},                {"bmi", 27.4},        {"tegner_level", 3},
+    return Json{{"knee_id", ref("knees")},
+                {"kind", "baseline"},
+                {"assessed_on", "2026-03-02"},
+                {"kl_grade", 2},
+                {"bmi", 27.4},
+                {"tegner_level", 3},
                 {"prior_knee_surgery", false}};
   if (resource == "cartilage-lesions")
-    return Json{{"assessment_id", ref("assessments")}, {"site", "medial_femoral_condyle"}, {"icrs_grade", "3A"},
+    return Json{{"assessment_id", ref("assessments")},
+                {"site", "medial_femoral_condyle"},
+                {"icrs_grade", "3A"},
                 {"area_cm2", 1.5}};
   if (resource == "outcome-events")
-    return Json{{"patient_id", ref("patients")},   {"knee_id", ref("knees")},       {"event_type", "osteotomy"},
-                {"event_date", "2026-05-14"},      {"source", "records_confirmed"}};
+    return Json{{"patient_id", ref("patients")},
+                {"knee_id", ref("knees")},
+                {"event_type", "osteotomy"},
+                {"event_date", "2026-05-14"},
+                {"source", "records_confirmed"}};
   // Imaging kinds (records_imaging.cpp).
+  if (resource == "imaging-studies")
+    return Json{{"knee_id", ref("knees")},       {"modality", "mri"},
+                {"study_date", "2026-02-20"},    {"field_strength_tesla", 3.0},
+                {"sequences", "3D DESS, PD FS"}, {"reader", "Dr. L. Chen"},
+                {"mocart_version", "2.0"},       {"mocart_score", 70}};
+  if (resource == "cartilage-measurements")
+    return Json{{"study_id", ref("imaging-studies")},
+                {"region", "central_medial_femur"},
+                {"thickness_mm", 2.1},
+                {"volume_mm3", 1850.0},
+                {"segmentation_method", "semi-automated (Chondrometrics)"}};
+  if (resource == "worms-grades")
+    return Json{{"study_id", ref("imaging-studies")},
+                {"subregion", "medial_femur_central"},
+                {"cartilage_grade", "2.5"},
+                {"bone_marrow_lesion", 1}};
 
   // Treatment-course kinds (records_course.cpp, records_billing.cpp, records_consent.cpp,
-  // records_sessions.cpp, records_safety.cpp).
+  // records_sessions.cpp, records_safety.cpp). Sessions are dated today: the consent they need is signed
+  // today.
+  const std::string today = FormatDate(TodayUtc());
+  if (resource == "catalogues")
+    return Json{{"label", "Clinic catalogue " + std::to_string(n)},
+                {"catalogue", DefaultCatalogue().ToJson()}};
+  if (resource == "price-lists") return Json{{"prices", DemoPriceList().ToJson()}};
+  if (resource == "protocol-templates")
+    return Json{{"name", "Six BMC sessions " + std::to_string(n)}, {"plan_request", SamplePlanRequest()}};
+  if (resource == "treatment-courses")
+    return Json{{"knee_id", ref("knees")},
+                {"plan_request", SamplePlanRequest()},
+                {"first_session", today},
+                {"practitioner_id", ref("practitioners")}};
+  if (resource == "quotes") return Json{{"course_id", ref("treatment-courses")}, {"valid_days", 30}};
+  if (resource == "invoices") return Json{{"quote_id", ref("quotes")}};
+  if (resource == "payments")
+    return Json{{"invoice_id", ref("invoices")},
+                {"kind", "payment"},
+                {"amount_cents", 150000},
+                {"method", "card"},
+                {"paid_on", today},
+                {"reference", "TX-" + std::to_string(n)}};
+  if (resource == "consent-templates")
+    return Json{
+        {"name", "Knee injection consent " + std::to_string(n)},
+        {"regulatory_status", "Not FDA-approved for cartilage regeneration; off-label use."},
+        {"risks", "Temporary pain or swelling, infection, no improvement, rare immune or tissue reactions."},
+        {"results_statement", "Results vary and cannot be guaranteed."}};
+  if (resource == "consents")
+    return Json{{"course_id", ref("treatment-courses")},
+                {"template_id", ref("consent-templates")},
+                {"signer_name", "Maria Okafor"},
+                {"meaning", "patient_consents_to_treatment"}};
+  if (resource == "consent-withdrawals")
+    return Json{{"consent_id", ref("consents")}, {"reason", "Moving away"}};
+  if (resource == "treatment-sessions")
+    return Json{{"course_id", ref("treatment-courses")},
+                {"performed_on", today},
+                {"practitioner_id", ref("practitioners")},
+                {"donor_type", "autologous"},
+                {"harvest_tissue", "iliac_crest_marrow"},
+                {"harvest_site", "posterior_iliac_crest"},
+                {"harvest_side", "bilateral"},
+                {"harvest_volume_ml", 60},
+                {"processing_method", "centrifugation"},
+                {"processing_kit_lot", "KIT-" + std::to_string(n)},
+                {"preservation", "fresh"},
+                {"product_lot", "BMC-" + std::to_string(n)},
+                {"total_nucleated_cells", 4.2e8},
+                {"viability_percent", 96.5}};
+  if (resource == "injections")
+    return Json{{"session_id", ref("treatment-sessions")},
+                {"site", "intra_articular"},
+                {"volume_ml", 8.4},
+                {"dose", 8.4},
+                {"guidance", "ultrasound"}};
+  if (resource == "adverse-events")
+    return Json{{"course_id", ref("treatment-courses")},
+                {"session_id", ref("treatment-sessions")},
+                {"site", "intra_articular"},
+                {"term", "post_injection_flare"},
+                {"onset_date", today},
+                {"ctcae_grade", 1},
+                {"causality", "probable"},
+                {"action_taken", "medication"},
+                {"outcome", "recovering"}};
 
   throw std::logic_error("no sample body for " + resource + ": add one to SampleBody");
 }

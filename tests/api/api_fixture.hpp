@@ -59,8 +59,8 @@ struct HttpReply {
 
   std::string Header(const std::string& name) const;
   bool HasHeader(const std::string& name) const;
-  Json json() const;  // the parsed body, or a discarded value when it is not JSON
-  std::string code() const;  // the problem document's code, or ""
+  Json json() const;                           // the parsed body, or a discarded value when it is not JSON
+  std::string code() const;                    // the problem document's code, or ""
   std::set<std::string> error_fields() const;  // errors[].field of a problem document
   // The body without request_id, for comparing two problem documents.
   Json without_request_id() const;
@@ -71,10 +71,10 @@ struct HttpCall {
   std::string method = "GET";
   std::string path;
   const Session* session = nullptr;
-  std::optional<std::string> body;           // raw bytes; sent with `content_type`
+  std::optional<std::string> body;  // raw bytes; sent with `content_type`
   std::string content_type = "application/json";
-  bool send_csrf = true;                     // X-CSRF-Token from the session on POST and PATCH
-  httplib::Headers headers;                  // extra request headers
+  bool send_csrf = true;     // X-CSRF-Token from the session on POST and PATCH
+  httplib::Headers headers;  // extra request headers
 };
 
 // One record of every kind in one clinic, keyed by resource ("patients" -> the stored record).
@@ -159,6 +159,8 @@ class ApiWorld {
 
 // A valid create body for `resource`, hand-written rather than taken from the schema examples. `refs`
 // gives the ids to reference (resource -> id); `n` makes unique fields (mrn) unique.
+// A six-session bone-marrow plan request: joint plus the four collateral-ligament sites.
+Json SamplePlanRequest();
 Json SampleBody(const std::string& resource, const std::map<std::string, int64_t>& refs, int n);
 
 // Value-parameterised over backends; one world per backend per test process, shared by every suite of the
