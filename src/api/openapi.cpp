@@ -2,6 +2,8 @@
 // can't drift from what the server does.
 #include "api/routes.hpp"
 
+#include <stdexcept>
+
 namespace kneeregen::api {
 
 namespace {
@@ -54,7 +56,31 @@ Json Problem() {
           {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
 }
 
-Json Operation(const Route& route) {
+// Record schemas are described once under components/schemas and referenced from every operation:
+// "TreatmentCourse" as stored, "TreatmentCourseNew" as created, "TreatmentCourseChanges" as patched.
+std::string ComponentName(const RecordSchema& schema, const std::string& variant) {
+  std::string name;
+  bool upper = true;
+  for (char c : schema.title) {
+    if (c == ' ' || c == '-') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return name + variant;
+}
+
+Json Reference(Json& components, const RecordSchema& schema, const std::string& variant, Json described) {
+  std::string name = ComponentName(schema, variant);
+  auto [it, added] = components.emplace(name, described);
+  // Two different bodies under one name would make one of them wrong in the document.
+  if (!added && it.value() != described) throw std::logic_error("two API schemas are named " + name);
+  return {{"$ref", "#/components/schemas/" + name}};
+}
+
+Json Operation(const Route& route, Json& components) {
   Json op = {{"summary", route.summary}, {"tags", {route.tag}}};
   Json parameters = Json::array();
   if (route.path.find("{id}") != std::string::npos)
@@ -62,16 +88,18 @@ Json Operation(const Route& route) {
   for (const auto& q : route.query_parameters)
     parameters.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
   if (!parameters.empty()) op["parameters"] = parameters;
-  if (route.request_schema)
-    op["requestBody"] = {{"required", true},
-                         {"content",
-                          {{"application/json", {{"schema", ObjectSchema(*route.request_schema, route.partial_body,
-                                                                         false)}}}}}};
+  if (route.request_schema) {
+    const RecordSchema& body = *route.request_schema;
+    Json ref = Reference(components, body, route.partial_body ? "Changes" : body.table.empty() ? "" : "New",
+                         ObjectSchema(body, route.partial_body, false));
+    op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", ref}}}}}};
+  }
   else if (route.request_json_schema)
     op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", *route.request_json_schema}}}}}};
   Json ok = {{"description", "Success"}};
   if (route.response_schema) {
-    Json item = ObjectSchema(*route.response_schema, false, route.response_schema->table.size() > 0);
+    const RecordSchema& response = *route.response_schema;
+    Json item = Reference(components, response, "", ObjectSchema(response, false, !response.table.empty()));
     Json body = route.response_is_list
                     ? Json{{"type", "object"},
                            {"properties", {{"items", {{"type", "array"}, {"items", item}}},
@@ -96,11 +124,12 @@ Json Operation(const Route& route) {
 
 Json BuildOpenApi(const std::vector<Route>& routes) {
   Json paths = Json::object();
+  Json schemas = Json::object();
   for (const auto& route : routes) {
     if (route.path.rfind("/api/", 0) != 0) continue;
     std::string method = MethodName(route.method);
     for (auto& c : method) c = static_cast<char>(std::tolower(c));
-    paths[route.path][method] = Operation(route);
+    paths[route.path][method] = Operation(route, schemas);
   }
   Json field_error = {{"type", "object"},
                       {"properties", {{"field", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}};
@@ -123,7 +152,10 @@ Json BuildOpenApi(const std::vector<Route>& routes) {
              "limit (at most 200) and the next_cursor of the previous page."}}},
           {"paths", paths},
           {"components",
-           {{"schemas", {{"Problem", problem}}},
+           {{"schemas", [&] {
+               schemas["Problem"] = problem;
+               return schemas;
+             }()},
             {"securitySchemes",
              {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kneeregen_session"}}}}}}},
           {"security", Json::array({{{"session", Json::array()}}})}};
