@@ -5,6 +5,8 @@
 #    assessments, lesions and outcome events through the Store (bound statements, one transaction per
 #    batch, WAL, synchronous=FULL), against the sqlite3 shell loading the very same rows from a SQL dump in
 #    one transaction (raw SQLite with no application work at all). The ratio is kneeregen's overhead.
+# 2. KOOS scoring (bench/score_koos.sh): `kneeregen score koos` against a vectorised pandas implementation of
+#    the same rule on the same 1,000,000-row CSV; prints both times, the ratio and whether the outputs match.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,3 +43,7 @@ printf 'kneeregen demo : %8.2f s  %10.0f rows/s\n' "$kneeregen_s" "$(echo "$rows
 printf 'sqlite3 shell  : %8.2f s  %10.0f rows/s\n' "$peer_s" "$(echo "$rows / $peer_s" | bc -l)"
 printf 'ratio (kneeregen / sqlite3 shell): %.2f  (%s rows; database %s)\n' \
   "$(echo "$kneeregen_s / $peer_s" | bc -l)" "$rows" "$(du -h "$tmp/kneeregen.db" | cut -f1)"
+
+# 2. KOOS scoring: `kneeregen score koos` against vectorised pandas on the same 1,000,000-row file.
+echo
+bench/score_koos.sh

@@ -7,7 +7,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15
   nlohmann-json3-dev libsodium-dev libcpp-httplib-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 curl bc wrk
+  python3 python3-pandas curl bc wrk
 )
 
 missing=()

@@ -18,4 +18,16 @@ inline std::string ExpiredSessionCookie() { return SessionCookie("", 0); }
 // The value of the session cookie in a Cookie header, or "".
 std::string SessionTokenFromCookies(const std::string& cookie_header);
 
+// A patient's survey link after first use: the token moves here so that it leaves the address bar and the
+// browser history. Same attributes as the session cookie; it lives as long as the link may be used.
+inline constexpr const char* kSurveyCookie = "__Host-kneeregen_survey";
+
+inline std::string SurveyCookie(const std::string& token, long max_age_seconds) {
+  return std::string(kSurveyCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(max_age_seconds);
+}
+
+// The value of the cookie `name` in a Cookie header, or "".
+std::string CookieValue(const std::string& cookie_header, const std::string& name);
+
 }  // namespace kneeregen::api

@@ -108,7 +108,9 @@ Json Operation(const Route& route, Json& components) {
     ok["content"] = {{"application/json", {{"schema", body}}}};
   }
   op["responses"] = {{route.method == Method::kPost ? "201" : "200", ok}, {"4XX", Problem()}};
-  if (route.access.is_public) {
+  if (route.access.survey_link) {
+    op["security"] = Json::array({{{"survey_link", Json::array()}}});
+  } else if (route.access.is_public) {
     op["security"] = Json::array();
   } else {
     std::vector<std::string> roles;
@@ -157,7 +159,10 @@ Json BuildOpenApi(const std::vector<Route>& routes) {
                return schemas;
              }()},
             {"securitySchemes",
-             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kneeregen_session"}}}}}}},
+             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kneeregen_session"}}},
+              {"survey_link",
+               {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kneeregen_survey"},
+                {"description", "Set by GET /survey?t=TOKEN from a patient's survey link"}}}}}}},
           {"security", Json::array({{{"session", Json::array()}}})}};
 }
 

@@ -80,6 +80,7 @@ Status Prepare(const Route& route, Services& services, const ServerOptions& opti
     req.path_ids["id"] = id;
   }
   req.query.insert(raw.params.begin(), raw.params.end());
+  if (route.access.survey_link) req.cookie_header = raw.get_header_value("Cookie");
   return ReadBody(route, raw, options, req);
 }
 

@@ -25,8 +25,12 @@ struct Access {
   bool is_public = false;
   std::vector<Role> roles;  // for signed-in routes; all roles when `any_role`
   bool any_role = false;
+  // A patient's survey routes: no staff session; the survey-link cookie is the credential, checked by the
+  // survey service, and the route answers a uniform not-found without a valid one.
+  bool survey_link = false;
 
   static Access Public() { return Access{.is_public = true}; }
+  static Access SurveyLink() { return Access{.is_public = true, .survey_link = true}; }
   static Access AnyRole() { return Access{.any_role = true}; }
   static Access Roles(std::vector<Role> roles) { return Access{.roles = std::move(roles)}; }
   bool Allows(Role role) const;
@@ -40,6 +44,7 @@ struct Request {
   std::optional<int64_t> if_match;                   // version from an If-Match header
   std::string ip;
   std::string request_id;
+  std::string cookie_header;  // for the survey routes, whose credential is a cookie of their own
 
   const Actor& actor() const { return session->actor; }
 };

@@ -5,8 +5,10 @@
 
 namespace kneeregen::api {
 
-std::string SessionTokenFromCookies(const std::string& header) {
-  const std::string name = std::string(kSessionCookie) + "=";
+std::string SessionTokenFromCookies(const std::string& header) { return CookieValue(header, kSessionCookie); }
+
+std::string CookieValue(const std::string& header, const std::string& cookie_name) {
+  const std::string name = cookie_name + "=";
   size_t pos = 0;
   while (pos < header.size()) {
     while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;

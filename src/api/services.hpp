@@ -6,6 +6,7 @@
 #include "registry/imaging_service.hpp"
 #include "registry/record_service.hpp"
 #include "registry/screening_service.hpp"
+#include "registry/survey_service.hpp"
 #include "registry/store.hpp"
 
 namespace kneeregen::api {
@@ -18,13 +19,15 @@ class Services {
         accounts(store, settings),
         screenings(store),
         imaging(store),
-        courses(store) {}
+        courses(store),
+        surveys(store) {}
   Store& store;
   RecordService records;
   AccountService accounts;
   ScreeningService screenings;
   ImagingService imaging;
   CourseService courses;
+  SurveyService surveys;
 };
 
 }  // namespace kneeregen::api

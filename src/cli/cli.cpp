@@ -55,6 +55,7 @@ int Run(int argc, char** argv, const Wiring& wiring) {
   AddDemoCommand(app, exit_code);
   AddAuditCommand(app, exit_code);
   AddRecallCommand(app, exit_code);
+  AddScoreCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -36,6 +36,7 @@ void AddUserCommands(CLI::App& app, int& exit_code);
 void AddDemoCommand(CLI::App& app, int& exit_code);
 void AddAuditCommand(CLI::App& app, int& exit_code);
 void AddRecallCommand(CLI::App& app, int& exit_code);
+void AddScoreCommand(CLI::App& app, int& exit_code);
 
 // Opens and migrates the database, or prints why not and returns null.
 std::unique_ptr<Store> OpenOrReport(const std::string& url);

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <iomanip>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -33,14 +34,36 @@ int Demo(const DemoCommandOptions& o) {
   auto summary = SeedDemoClinic(*store, DemoOptions{.patients = o.patients, .seed = o.seed, .progress = ShowProgress});
   if (!summary) return ReportError(summary.error());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cout << "Synthetic demo clinic " << summary->clinic_id << " created in " << seconds << " s:\n"
-            << "  practitioners      " << summary->practitioners << "\n"
-            << "  patients           " << summary->patients << "\n"
-            << "  knees              " << summary->knees << "\n"
-            << "  assessments        " << summary->assessments << "\n"
-            << "  cartilage lesions  " << summary->cartilage_lesions << "\n"
-            << "  outcome events     " << summary->outcome_events << "\n"
-            << "Every record is flagged synthetic.\n";
+  const DemoSummary& n = *summary;
+  auto row = [](const char* label, int64_t count) {
+    std::cout << "  " << std::left << std::setw(19) << label << count << "\n";
+  };
+  std::cout << "Synthetic demo clinic " << n.clinic_id << " created in " << seconds << " s:\n";
+  row("practitioners", n.practitioners);
+  row("patients", n.patients);
+  row("knees", n.knees);
+  row("assessments", n.assessments);
+  row("cartilage lesions", n.cartilage_lesions);
+  row("outcome events", n.outcome_events);
+  std::cout << "Clinic settings:\n";
+  row("price lists", n.price_lists);
+  row("protocol templates", n.protocol_templates);
+  row("consent templates", n.consent_templates);
+  std::cout << "Treatment courses of the treated knees:\n";
+  row("courses", n.treatment_courses);
+  row("quotes", n.quotes);
+  row("invoices", n.invoices);
+  row("payments, refunds", n.payments);
+  row("consents", n.consents);
+  row("withdrawals", n.consent_withdrawals);
+  row("sessions", n.treatment_sessions);
+  row("injections", n.injections);
+  row("adverse events", n.adverse_events);
+  std::cout << "Imaging of the treated knees:\n";
+  row("studies", n.imaging_studies);
+  row("cartilage measures", n.cartilage_measurements);
+  row("WORMS grades", n.worms_grades);
+  std::cout << "Every record is flagged synthetic.\n";
   return 0;
 }
 

@@ -1,5 +1,5 @@
 // `kneeregen recall --lot LOT --clinic ID`: every patient, session and injection site of one clinic that
-// received a lot, as CSV for the recall calls (one row per site) or as the API's JSON.
+// received a lot, as CSV for the recall calls (one row per site, formula-guarded) or as the API's JSON.
 #include <iostream>
 #include <map>
 
@@ -20,12 +20,12 @@ void PrintCsv(const Json& recall) {
   std::map<int64_t, Json> patients, sessions;
   for (const auto& p : recall["patients"]) patients[p["patient_id"]] = p;
   for (const auto& s : recall["sessions"]) sessions[s["session_id"]] = s;
-  std::cout << CsvRow({"patient_id", "mrn", "family_name", "given_name", "phone", "email", "session_id",
+  std::cout << GuardedCsvRow({"patient_id", "mrn", "family_name", "given_name", "phone", "email", "session_id",
                        "performed_on", "matched_on", "injection_id", "site", "volume_ml", "injection_lot"});
   auto row = [](const Json& p, const Json& s, const Json& i) {
     std::string matched;
     for (const auto& m : s["matched_on"]) matched += (matched.empty() ? "" : ";") + m.get<std::string>();
-    std::cout << CsvRow({Text(p["patient_id"]), Text(p["mrn"]), Text(p["family_name"]), Text(p["given_name"]),
+    std::cout << GuardedCsvRow({Text(p["patient_id"]), Text(p["mrn"]), Text(p["family_name"]), Text(p["given_name"]),
                          Text(p["phone"]), Text(p["email"]), Text(s["session_id"]), Text(s["performed_on"]), matched,
                          Text(i["injection_id"]), Text(i["site"]), Text(i["volume_ml"]), Text(i["product_lot"])});
   };

@@ -18,4 +18,12 @@ std::string CsvRow(const std::vector<std::string>& fields) {
   return row + "\r\n";
 }
 
+std::string GuardedCsvRow(const std::vector<std::string>& fields) {
+  std::vector<std::string> guarded;
+  guarded.reserve(fields.size());
+  for (const auto& f : fields)
+    guarded.push_back(!f.empty() && std::string_view("=+-@\t\r").find(f[0]) != std::string_view::npos ? "'" + f : f);
+  return CsvRow(guarded);
+}
+
 }  // namespace kneeregen

@@ -10,5 +10,8 @@ namespace kneeregen {
 
 std::string CsvField(std::string_view value);
 std::string CsvRow(const std::vector<std::string>& fields);
+// For files people open in a spreadsheet: a cell starting with = + - @ (or a tab or carriage return) would
+// run as a formula, so it gets a leading apostrophe first (OWASP "CSV injection").
+std::string GuardedCsvRow(const std::vector<std::string>& fields);
 
 }  // namespace kneeregen

@@ -8,6 +8,7 @@
 #include "core/time.hpp"
 #include "registry/billing.hpp"
 #include "registry/course_plan.hpp"
+#include "registry/followups.hpp"
 #include "registry/record_queries.hpp"
 
 namespace kneeregen {
@@ -88,7 +89,7 @@ Result<Json> CourseService::Replan(const Actor& actor, int64_t course_id, const 
     entry.before_json = Json{{"plan", (*before)["plan"]}}.dump();
     entry.after_json = Json{{"change", *change}, {"plan", stored["plan"]}}.dump();
     tx.AppendAudit(entry);
-    return Ok{};
+    return SyncFollowUps(tx, actor, course_id);
   });
   if (!status) return status.error();
   return stored;

@@ -1,18 +1,19 @@
-// Seeds the synthetic demo clinic: generates the cohort (demo_cohort.hpp) and stores it as records, a few
-// thousand patients per transaction. Records are built here directly rather than through the services'
-// validation, which would dominate the time for a million patients; demo_test validates samples instead.
+// Seeds the synthetic demo clinic: generates the cohort (demo_cohort.hpp) and its treatment
+// (demo_treatment.hpp) and stores them as records, a few thousand patients per transaction. Records are
+// built here directly rather than through the services' validation, which would dominate the time for a
+// million patients; demo_test and demo_treatment_records_test validate them instead.
 #include "registry/demo.hpp"
 
 #include <algorithm>
 
 #include "core/time.hpp"
 #include "registry/demo_cohort.hpp"
+#include "registry/demo_treatment.hpp"
+#include "registry/demo_treatment_writer.hpp"
 
 namespace kneeregen {
 
 namespace {
-
-constexpr int64_t kPatientsPerBatch = 5000;
 
 std::string DateText(Days date) { return FormatDate(std::chrono::year_month_day{date}); }
 
@@ -23,18 +24,20 @@ const RecordSchema& Schema(const char* resource) { return *FindRecordSchema(reso
 class DemoRecordWriter {
  public:
   DemoRecordWriter(WriteTransaction& tx, int64_t clinic_id,
-                   const std::vector<DemoPractitioner>& practitioners, DemoSummary& counts)
+                   const std::vector<DemoPractitioner>& practitioners, const DemoClinicRecords& clinic,
+                   DemoSummary& counts)
       : tx_(tx),
         clinic_id_(clinic_id),
         practitioners_(practitioners),
         counts_(counts),
+        treatment_(tx, clinic_id, clinic, practitioners, counts),
         patients_(Schema("patients")),
         knees_(Schema("knees")),
         assessments_(Schema("assessments")),
         lesions_(Schema("cartilage-lesions")),
         events_(Schema("outcome-events")) {}
 
-  void Insert(const DemoPatient& p) {
+  void Insert(const DemoPatient& p, const DemoTreatment& treatment) {
     patient_["mrn"] = p.mrn;
     patient_["given_name"] = p.given_name;
     patient_["family_name"] = p.family_name;
@@ -106,6 +109,8 @@ class DemoRecordWriter {
       tx_.InsertRecord(events_, clinic_id_, event_, true);
       ++counts_.outcome_events;
     }
+
+    treatment_.Insert(p, treatment, patient_id, knee_ids[static_cast<int>(p.index_knee)]);
   }
 
  private:
@@ -113,6 +118,7 @@ class DemoRecordWriter {
   int64_t clinic_id_;
   const std::vector<DemoPractitioner>& practitioners_;
   DemoSummary& counts_;
+  DemoTreatmentWriter treatment_;
   const RecordSchema& patients_;
   const RecordSchema& knees_;
   const RecordSchema& assessments_;
@@ -125,18 +131,22 @@ class DemoRecordWriter {
   Json event_ = Json::object();
 };
 
-// The clinic, its practitioners and the audit row for the run.
+// The clinic, its practitioners, its settings (price list, protocol and consent templates) and the audit
+// row for the run.
 int64_t CreateClinic(WriteTransaction& tx, const DemoOptions& options,
-                     const std::vector<DemoPractitioner>& practitioners, DemoSummary& counts) {
+                     const std::vector<DemoPractitioner>& practitioners, const DemoClinicModel& model,
+                     DemoClinicRecords& records, DemoSummary& counts) {
   int64_t clinic_id = tx.InsertClinic(
       Clinic{.name = options.clinic_name, .time_zone = "America/Los_Angeles", .synthetic = true});
   const RecordSchema& schema = Schema("practitioners");
+  records.practitioner_ids.clear();
   for (const auto& p : practitioners) {
     Json record = {
         {"full_name", p.full_name}, {"credentials", p.credentials}, {"npi", p.npi}, {"active", true}};
-    tx.InsertRecord(schema, clinic_id, record, true);
+    records.practitioner_ids.push_back(tx.InsertRecord(schema, clinic_id, record, true));
     ++counts.practitioners;
   }
+  StoreDemoClinicSettings(tx, clinic_id, model, records, counts);
   Json run = {{"patients", options.patients},
               {"seed", options.seed},
               {"reference_date", DateText(kDemoReferenceDate)},
@@ -165,21 +175,28 @@ Result<DemoSummary> SeedDemoClinic(Store& store, const DemoOptions& options) {
     return Error::Field(ErrorCode::kValidationFailed, "patients", "must not be negative");
   if (options.clinic_name.empty() || options.clinic_name.size() > 200)
     return Error::Field(ErrorCode::kValidationFailed, "clinic_name", "must be 1 to 200 characters");
+  if (options.patients_per_batch < 1)
+    return Error::Field(ErrorCode::kValidationFailed, "patients_per_batch", "must be at least 1");
 
   const std::vector<DemoPractitioner> practitioners = GenerateDemoPractitioners(options.seed);
+  const DemoClinicModel model = BuildDemoClinicModel(practitioners);
   const int mrn_digits = MrnDigits(options.patients);
   DemoSummary summary;
+  DemoClinicRecords clinic;
   DemoPatient patient;
+  DemoTreatment treatment;
   int64_t done = 0;
   do {
-    const int64_t end = std::min(options.patients, done + kPatientsPerBatch);
+    const int64_t end = std::min(options.patients, done + options.patients_per_batch);
     DemoSummary batch = summary;  // counted into a copy: a failed batch leaves the summary as committed
     Status status = store.Write([&](WriteTransaction& tx) -> Status {
-      if (batch.clinic_id == 0) batch.clinic_id = CreateClinic(tx, options, practitioners, batch);
-      DemoRecordWriter writer(tx, batch.clinic_id, practitioners, batch);
+      if (batch.clinic_id == 0)
+        batch.clinic_id = CreateClinic(tx, options, practitioners, model, clinic, batch);
+      DemoRecordWriter writer(tx, batch.clinic_id, practitioners, clinic, batch);
       for (int64_t number = done + 1; number <= end; ++number) {
         GenerateDemoPatient(options.seed, number, mrn_digits, practitioners, patient);
-        writer.Insert(patient);
+        GenerateDemoTreatment(options.seed, patient, model, treatment);
+        writer.Insert(patient, treatment);
       }
       return Ok{};
     });

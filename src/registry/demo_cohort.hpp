@@ -73,6 +73,8 @@ struct DemoPatient {
   std::string phone;
   std::string_view zip;
   Days baseline_date;
+  // The first day nothing more is known: the reference date, or loss to follow-up or death when earlier.
+  Days horizon;
   DemoSide index_knee = DemoSide::kLeft;
   // In insertion order: dated, baseline first; each knee's assessments (left and right are both kept here
   // so that visits interleave by date).

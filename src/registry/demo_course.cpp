@@ -147,6 +147,7 @@ void GenerateDemoPatient(uint64_t seed, int64_t number, int mrn_digits,
   double years_to_death = std::log1p(random.Exponential(1.0) * kGompertzB / mortality) / kGompertzB;
   Days death = baseline + std::chrono::days{DayOffset(years_to_death * kDaysPerYear)};
   Days horizon = std::min(observed_end, death);
+  out.horizon = horizon;
 
   out.index_knee = random.Chance(0.5) ? DemoSide::kRight : DemoSide::kLeft;
   DemoSide other = out.index_knee == DemoSide::kLeft ? DemoSide::kRight : DemoSide::kLeft;

@@ -137,6 +137,7 @@ std::vector<RecordSchema> BillingRecordSchemas();           // records_billing.c
 std::vector<RecordSchema> ConsentRecordSchemas();           // records_consent.cpp
 std::vector<RecordSchema> TreatmentSessionRecordSchemas();  // records_sessions.cpp
 std::vector<RecordSchema> SafetyRecordSchemas();            // records_safety.cpp
+std::vector<RecordSchema> PromRecordSchemas();              // records_proms.cpp
 // Last, so that a list walked in order records a course's sessions before a withdrawal ends its consent.
 std::vector<RecordSchema> WithdrawalRecordSchemas();  // records_consent.cpp
 

@@ -18,6 +18,8 @@ namespace kneeregen {
 enum class FieldKind { kText, kInteger, kNumber, kBoolean, kDate, kEnum, kRef, kJson };
 
 class ReadTransaction;
+class WriteTransaction;
+struct Actor;
 
 struct FieldSpec {
   std::string name;
@@ -95,6 +97,10 @@ struct RecordSchema {
   // Rules that need other records or the clinic's settings (a session needs a signed consent, a payment
   // may not exceed the balance), run inside the write transaction; fills the computed fields.
   std::function<Status(RecordContext&)> prepare;
+  // Work that follows from a stored change in the same transaction (a course's follow-up schedule when its
+  // sessions are planned or performed). `stored` is the record as now stored.
+  // `actor` is who made the change, for the audit rows of what follows from it.
+  std::function<Status(WriteTransaction& tx, const Actor& actor, const Json& stored)> after_write;
 
   // A kind nobody may update is append-only: corrections are new records (a refund, a withdrawal), and
   // it has no PATCH route.

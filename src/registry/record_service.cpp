@@ -116,6 +116,8 @@ Result<Json> RecordService::Create(const Actor& actor, const RecordSchema& schem
     if (auto unique = CheckUniqueKeys(tx, schema, actor.clinic_id, record, 0); !unique) return unique;
     int64_t id = tx.InsertRecord(schema, actor.clinic_id, record, false);
     stored = *tx.GetRecord(schema, actor.clinic_id, id);
+    if (schema.after_write)
+      if (auto followed = schema.after_write(tx, actor, stored); !followed) return followed;
     AuditEntry entry = actor.Audit("create", schema.resource, id);
     entry.patient_id = PatientOf(schema, stored);
     entry.after_json = stored.dump();
@@ -176,6 +178,8 @@ Result<Json> RecordService::Update(const Actor& actor, const RecordSchema& schem
     if (!tx.UpdateRecord(schema, actor.clinic_id, id, *changes, version))
       return Error{ErrorCode::kPreconditionFailed, "", {}};
     stored = *tx.GetRecord(schema, actor.clinic_id, id);
+    if (schema.after_write)
+      if (auto followed = schema.after_write(tx, actor, stored); !followed) return followed;
     Json old_values = Json::object();
     for (const auto& [key, value] : changes->items()) old_values[key] = (*before)[key];
     AuditEntry entry = actor.Audit("update", schema.resource, id);

@@ -180,7 +180,8 @@ const std::vector<RecordSchema>& AllRecordSchemas() {
     std::vector<RecordSchema> all = {Practitioners(), Patients(),         Knees(),
                                      Assessments(),   CartilageLesions(), OutcomeEvents()};
     for (auto part : {ImagingRecordSchemas, CourseRecordSchemas, BillingRecordSchemas, ConsentRecordSchemas,
-                      TreatmentSessionRecordSchemas, SafetyRecordSchemas, WithdrawalRecordSchemas})
+                      TreatmentSessionRecordSchemas, SafetyRecordSchemas, PromRecordSchemas,
+                      WithdrawalRecordSchemas})
       for (auto& schema : part()) all.push_back(std::move(schema));
     return all;
   }();

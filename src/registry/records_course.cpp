@@ -7,6 +7,7 @@
 #include "clinic/pricing.hpp"
 #include "core/time.hpp"
 #include "registry/course_plan.hpp"
+#include "registry/followups.hpp"
 #include "registry/record_fields.hpp"
 #include "registry/record_queries.hpp"
 
@@ -186,6 +187,8 @@ RecordSchema TreatmentCourses() {
       .patient_field = "patient_id",
       .policy = kCoursePlanning,
       .prepare = PrepareCourse,
+      .after_write = [](WriteTransaction& tx, const Actor& actor,
+                        const Json& course) { return SyncFollowUps(tx, actor, course["id"]); },
   };
 }
 

@@ -3,6 +3,7 @@
 // volume, dose, image guidance and lot. A session needs a signed consent covering its date.
 #include "registry/consent.hpp"
 #include "registry/course_plan.hpp"
+#include "registry/followups.hpp"
 #include "registry/record_fields.hpp"
 #include "registry/record_queries.hpp"
 
@@ -132,6 +133,9 @@ RecordSchema TreatmentSessions() {
             return errors;
           },
       .prepare = PrepareSession,
+      // A performed session's real date re-anchors the follow-up schedule.
+      .after_write = [](WriteTransaction& tx, const Actor& actor,
+                        const Json& session) { return SyncFollowUps(tx, actor, session["course_id"]); },
   };
 }
 

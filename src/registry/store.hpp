@@ -93,6 +93,10 @@ class ReadTransaction {
   // The clinic's latest rules version, or nothing when it never published one.
   virtual std::optional<CandidacyRulesRow> CurrentCandidacyRules(int64_t clinic_id) = 0;
   virtual bool CandidacyRulesVersionExists(int64_t clinic_id, const std::string& version) = 0;
+
+  // The survey link with this token hash, in whichever clinic holds it: {clinic_id, invitation id}. A
+  // patient's link carries nothing but the token, so this is the one lookup not scoped by clinic.
+  virtual std::optional<std::pair<int64_t, int64_t>> FindSurveyInvitation(const std::string& token_hash) = 0;
 };
 
 class WriteTransaction : public ReadTransaction {

@@ -160,4 +160,10 @@ bool SqlTransaction::UpdateRecord(const RecordSchema& schema, int64_t clinic_id,
   return !db_.Query(sql, params).rows.empty();
 }
 
+std::optional<std::pair<int64_t, int64_t>> SqlTransaction::FindSurveyInvitation(const std::string& token_hash) {
+  auto result = db_.Query("SELECT clinic_id, id FROM survey_invitations WHERE token_hash = ?", {token_hash});
+  if (result.rows.empty()) return std::nullopt;
+  return std::pair{CellInt(result.rows[0][0]), CellInt(result.rows[0][1])};
+}
+
 }  // namespace kneeregen

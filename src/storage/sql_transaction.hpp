@@ -34,6 +34,7 @@ class SqlTransaction : public WriteTransaction {
                                            int limit) override;
   std::optional<CandidacyRulesRow> CurrentCandidacyRules(int64_t clinic_id) override;
   bool CandidacyRulesVersionExists(int64_t clinic_id, const std::string& version) override;
+  std::optional<std::pair<int64_t, int64_t>> FindSurveyInvitation(const std::string& token_hash) override;
 
   int64_t InsertRecord(const RecordSchema& schema, int64_t clinic_id, const Json& record,
                        bool synthetic) override;

@@ -11,6 +11,7 @@
 
 #include "api/cookies.hpp"
 #include "clinic/pricing.hpp"
+#include "clinic/prom_settings.hpp"
 #include "core/time.hpp"
 #include "storage/open_store.hpp"
 
@@ -324,6 +325,7 @@ HttpReply ApiWorld::Call(const HttpCall& call) {
     reply.body = result->body;
     reply.headers = result->headers;
   }
+  if (reply.status == 0 && call.tolerate_no_response) return reply;
   for (const auto& problem : SecurityHeaderProblems(reply))
     ADD_FAILURE() << call.method << " " << call.path << " -> " << reply.status << ": " << problem;
   return reply;
@@ -418,6 +420,8 @@ Json SampleBody(const std::string& resource, const std::map<std::string, int64_t
   // records_sessions.cpp, records_safety.cpp). Sessions are dated today: the consent they need is signed
   // today.
   const std::string today = FormatDate(TodayUtc());
+  if (resource == "prom-settings")
+    return Json{{"label", "PROM settings " + std::to_string(n)}, {"settings", PromSettings::Default().ToJson()}};
   if (resource == "catalogues")
     return Json{{"label", "Clinic catalogue " + std::to_string(n)},
                 {"catalogue", DefaultCatalogue().ToJson()}};

@@ -75,6 +75,7 @@ struct HttpCall {
   std::string content_type = "application/json";
   bool send_csrf = true;     // X-CSRF-Token from the session on POST and PATCH
   httplib::Headers headers;  // extra request headers
+  bool tolerate_no_response = false;  // a burst test that retries connections the server reset
 };
 
 // One record of every kind in one clinic, keyed by resource ("patients" -> the stored record).

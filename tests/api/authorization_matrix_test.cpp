@@ -16,6 +16,8 @@
 #include "api_fixture.hpp"
 #include "clinic/candidacy.hpp"
 #include "core/time.hpp"
+#include "registry/followups.hpp"
+#include "registry/record_queries.hpp"
 #include "registry/account_schemas.hpp"
 
 namespace kneeregen::testing {
@@ -50,12 +52,16 @@ struct Mismatch {
   std::string method, path, role, scope, expected, got, detail;
 };
 
-// Objects the matrix aims at besides the world's seeded records: a user and a screening in each clinic.
+// Objects the matrix aims at besides the world's seeded records: a user, a screening and the follow-ups in
+// each clinic.
 struct Targets {
   int64_t own_user = 0;
   int64_t foreign_user = 0;
   int64_t own_screening = 0;
   int64_t foreign_screening = 0;
+  // The scheduled follow-ups of each clinic's fixture course; a paper form completes one per call.
+  std::vector<int64_t> own_followups;
+  std::vector<int64_t> foreign_followups;
 };
 
 std::string Segment(const std::string& path, size_t index) {
@@ -80,13 +86,19 @@ class Generator {
   // shape the generator does not know.
   std::optional<Case> Build(const api::Route& route, Role role, Scope scope, std::string& why) {
     Case c{.route = &route, .role = role, .scope = scope};
+    c_role_ = role;
     c.call.method = api::MethodName(route.method);
     c.call.path = route.path;
     const bool has_id = route.path.find("{id}") != std::string::npos;
     const std::string resource = Segment(route.path, 2);
     const RecordSchema* record_schema = FindRecordSchema(resource);
 
-    if (has_id) {
+    if (route.path == "/api/v1/treatment-courses/{id}/withdraw-follow-up" && scope == Scope::kOwn) {
+      // Withdrawal ends a course's follow-up: aim it at a course of its own, not the fixture's.
+      auto fresh = FreshRecord("treatment-courses", why);
+      if (!fresh) return std::nullopt;
+      c.call.path.replace(c.call.path.find("{id}"), 4, std::to_string(*fresh));
+    } else if (has_id) {
       auto id = ObjectId(resource, scope);
       if (!id) {
         why = "no fixture object for {id} of resource '" + resource + "'";
@@ -131,7 +143,12 @@ class Generator {
     c.fresh_session = route.path == "/api/v1/session/logout";
 
     // What the route's declared policy says should happen.
-    if (route.access.is_public) {
+    if (route.access.survey_link) {
+      // A staff session is no survey link: without the link's cookie every survey route reads as missing.
+      if (route.path == "/survey/form") c.expect = {.success = true, .rule = "the page itself is static"};
+      else if (route.path == "/survey") c.expect = {.status = 404, .code = "", .rule = "no link, the uniform page"};
+      else c.expect = {.status = 404, .code = "not_found", .rule = "no survey-link cookie"};
+    } else if (route.access.is_public) {
       if (c.anonymous && scope == Scope::kForeign)
         c.expect = {
             .status = 401, .code = "unauthenticated", .rule = "sign-in to a clinic the user is not in"};
@@ -182,6 +199,11 @@ class Generator {
     if (resource == "users") return own ? targets_.own_user : targets_.foreign_user;
     if (resource == "clinics") return own ? world_.own().clinic_id : world_.foreign().clinic_id;
     if (resource == "screenings") return own ? targets_.own_screening : targets_.foreign_screening;
+    if (resource == "followups") {
+      auto& list = own ? targets_.own_followups : targets_.foreign_followups;
+      // The paper form completes its follow-up: each call takes the next one still scheduled.
+      return list.size() > 1 ? list[own ? next_own_followup_ : 0] : list.front();
+    }
     return std::nullopt;
   }
 
@@ -192,6 +214,7 @@ class Generator {
     objects.insert({"users", targets_.foreign_user});
     objects.insert({"clinics", world_.foreign().clinic_id});
     objects.insert({"screenings", targets_.foreign_screening});
+    for (int64_t id : targets_.foreign_followups) objects.insert({"followups", id});
     return objects;
   }
 
@@ -330,6 +353,15 @@ class Generator {
     const ClinicRecords& target = scope == Scope::kOwn ? world_.own() : world_.foreign();
     if (route.path == "/api/v1/patients/{id}/screenings")
       return Json{{"knees", {{{"knee_id", target.id("knees")}}}}};
+    if (route.path == "/api/v1/followups/{id}/paper-form" || route.access.survey_link) {
+      if (route.path == "/api/v1/followups/{id}/paper-form" && scope == Scope::kOwn && route.access.Allows(c_role_))
+        ++next_own_followup_;  // this call completes the follow-up it names
+      return Json{{"answers", {{"koos", {{"P1", 2}, {"P2", 1}, {"P3", 1}, {"P4", 2}, {"P5", 0}}},
+                               {"pain_nrs", {{"pain", 4}}},
+                               {"tegner", {{"current", 3}}},
+                               {"pgic", {{"pgic", 2}}}}}};
+    }
+    if (route.path == "/api/v1/treatment-courses/{id}/withdraw-follow-up") return Json{{"reason", "Moved away"}};
     if (route.path == "/api/v1/treatment-courses/{id}/replan")
       return Json{{"session", 6},
                   {"move_to", FormatDate(std::chrono::year_month_day{std::chrono::sys_days{TodayUtc()} +
@@ -346,10 +378,13 @@ class Generator {
   // A change of the first field that can change without touching references or unique keys; {} when the
   // kind has no such field (knees).
   std::optional<Json> PartialBody(const RecordSchema& schema, std::string& why) {
-    // Kinds whose first changeable field is tied to another by a rule: an invoice is cancelled only with a
+    // Kinds whose first changeable field is tied to another by a rule or whose change would end the fixture
+    // chain: an invoice is cancelled only with a
     // reason (and a cancelled fixture invoice would refuse the payments called later), an adverse event's
     // term "other" needs term_other.
     if (schema.resource == "invoices") return Json::object();
+    // A cancelled fixture course would refuse the quotes, consents, sessions and follow-ups called later.
+    if (schema.resource == "treatment-courses") return Json{{"notes", "matrix " + std::to_string(world_.Next())}};
     if (schema.resource == "adverse-events")
       return Json{{"description", "matrix " + std::to_string(world_.Next())}};
     const int n = world_.Next();
@@ -372,6 +407,8 @@ class Generator {
 
   ApiWorld& world_;
   Targets targets_;
+  size_t next_own_followup_ = 0;
+  Role c_role_ = Role::kAdmin;
 };
 
 std::string Expected(const Expectation& e) {
@@ -424,10 +461,22 @@ TEST_P(AuthorizationMatrixTest, EveryRouteRoleAndScopeMatchesThePolicy) {
     if (!screened) throw std::runtime_error("screening the fixture patient failed");
     return (*screened)["id"].get<int64_t>();
   };
+  auto followups = [&w](const ClinicRecords& clinic) {
+    std::vector<int64_t> ids;
+    auto status = w.store().Read([&](ReadTransaction& tx) -> Status {
+      for (const auto& f : AllRecords(tx, FollowUpSchema(), clinic.clinic_id, {{"course_id", clinic.id("treatment-courses")}}))
+        if (f["status"] == "scheduled" && f["timepoint"] != "baseline") ids.push_back(f["id"].get<int64_t>());
+      return Ok{};
+    });
+    if (!status || ids.size() < 4) throw std::runtime_error("the fixture course has too few follow-ups");
+    return ids;
+  };
   Targets targets{.own_user = w.AddUser(w.own().clinic_id, Role::kClinician, "target").user_id,
                   .foreign_user = w.AddUser(w.foreign().clinic_id, Role::kClinician, "outsider").user_id,
                   .own_screening = screening(w.own()),
-                  .foreign_screening = screening(w.foreign())};
+                  .foreign_screening = screening(w.foreign()),
+                  .own_followups = followups(w.own()),
+                  .foreign_followups = followups(w.foreign())};
   Generator generator(w, targets);
   const auto& routes = w.routes();
   std::vector<Mismatch> mismatches;
@@ -478,7 +527,7 @@ TEST_P(AuthorizationMatrixTest, EveryRouteDeclaresAnAccessRule) {
     EXPECT_FALSE(a.is_public && (a.any_role || !a.roles.empty()))
         << "a public route must not also list roles";
     EXPECT_TRUE(static_cast<bool>(route.handler)) << "route without a handler";
-    public_routes += a.is_public ? 1 : 0;
+    public_routes += a.is_public && !a.survey_link ? 1 : 0;
   }
   // Only the page at /, health, the API description and sign-in are open to anyone.
   EXPECT_EQ(public_routes, 4);

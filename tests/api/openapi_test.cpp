@@ -54,7 +54,9 @@ TEST_F(OpenApiTest, TheServedDocumentIsOpenApi31AndDescribesEveryApiRoute) {
     ++operations;
     EXPECT_TRUE(op["summary"].is_string() && !op["summary"].get<std::string>().empty());
     EXPECT_TRUE(op["responses"].is_object() && !op["responses"].empty());
-    if (route.access.is_public) {
+    if (route.access.survey_link) {
+      EXPECT_EQ(op["security"], Json::parse(R"([{"survey_link":[]}])")) << "a survey route names its cookie";
+    } else if (route.access.is_public) {
       EXPECT_EQ(op["security"], Json::array()) << "a public route must say it needs no session";
     } else {
       ASSERT_TRUE(op["x-roles"].is_array()) << "a signed-in route must list its roles";

@@ -95,17 +95,23 @@ TEST(DemoClinic, RejectsANegativeCount) {
   auto result = SeedDemoClinic(*store, DemoOptions{.patients = -1});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kValidationFailed);
+  auto no_batch = SeedDemoClinic(*store, DemoOptions{.patients = 10, .patients_per_batch = 0});
+  ASSERT_FALSE(no_batch.ok());
+  EXPECT_EQ(no_batch.error().code, ErrorCode::kValidationFailed);
 }
 
 TEST(DemoClinic, ReportsProgressPerBatch) {
+  EXPECT_EQ(DemoOptions{}.patients_per_batch, 5000);
   auto store = MemoryStore();
   std::vector<std::pair<int64_t, int64_t>> calls;
   auto result = SeedDemoClinic(
-      *store, DemoOptions{.patients = 12001,
+      *store, DemoOptions{.patients = 241,
+                          .patients_per_batch = 100,
                           .progress = [&](int64_t done, int64_t total) { calls.emplace_back(done, total); }});
   ASSERT_TRUE(result.ok());
-  std::vector<std::pair<int64_t, int64_t>> expected = {{5000, 12001}, {10000, 12001}, {12001, 12001}};
+  std::vector<std::pair<int64_t, int64_t>> expected = {{100, 241}, {200, 241}, {241, 241}};
   EXPECT_EQ(calls, expected);
+  EXPECT_EQ(result->patients, 241);
 }
 
 // One larger clinic shared by the statistical checks.

@@ -1,0 +1,16 @@
+# Writes a C++ file holding every instrument definition in src/scoring/instruments as a raw string, sorted by
+# file name. Invoked by src/scoring/CMakeLists.txt with SOURCE_DIR and OUTPUT set.
+file(GLOB files "${SOURCE_DIR}/instruments/*.json")
+list(SORT files)
+set(out "// Generated from src/scoring/instruments; edit the .json files, not this file.\n")
+string(APPEND out "#include \"scoring/instrument_catalogue.hpp\"\nnamespace kneeregen::scoring {\n")
+string(APPEND out "extern const std::vector<EmbeddedDefinition> kEmbeddedInstruments;\n")
+string(APPEND out "const std::vector<EmbeddedDefinition> kEmbeddedInstruments = {\n")
+foreach(file ${files})
+  get_filename_component(name "${file}" NAME)
+  file(READ "${file}" json)
+  string(APPEND out "  {\"${name}\", R\"kneeregen_json(${json})kneeregen_json\"},\n")
+endforeach()
+string(APPEND out "};\n}  // namespace kneeregen::scoring\n")
+file(WRITE "${OUTPUT}.tmp" "${out}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
