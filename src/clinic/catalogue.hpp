@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/json_body.hpp"
+#include "core/json_fields.hpp"
 #include "core/result.hpp"
 
 namespace kneeregen {
@@ -60,32 +61,6 @@ class Catalogue {
 
 // The four products and five knee sites the issue names, with default limits a clinic can change.
 Catalogue DefaultCatalogue();
-
-// Reads one JSON object key by key, appending a FieldError with the full path ("sites/2/site") for each
-// missing, mistyped or out-of-range value; Finish() reports the keys nobody asked for, so a misspelt key
-// is an error rather than a silently ignored setting. Shared by the clinic's data loaders.
-class JsonFieldReader {
- public:
-  JsonFieldReader(const Json& object, std::string path, std::vector<FieldError>& errors);
-
-  bool is_object() const { return object_.is_object(); }
-  bool Has(std::string_view key) const;
-  std::string PathOf(std::string_view key) const;
-  std::optional<std::string> Text(std::string_view key, bool required = true);
-  std::optional<int64_t> Integer(std::string_view key, int64_t min, int64_t max, bool required = true);
-  std::optional<bool> Boolean(std::string_view key, bool required = true);
-  // The value under `key` if present (any type); marks the key as read.
-  const Json* Value(std::string_view key, bool required = true);
-  const Json* Array(std::string_view key, bool required = true);
-  void Fail(std::string_view key, std::string message);
-  void Finish();
-
- private:
-  const Json& object_;
-  std::string path_;
-  std::vector<FieldError>& errors_;
-  std::vector<std::string> read_;
-};
 
 // A catalogue code: 1-64 characters of a-z, 0-9 and '_', starting with a letter.
 bool IsCatalogueCode(std::string_view code);
