@@ -2,6 +2,8 @@
 -- from an MRI. Ranges mirror the record schemas (registry/records_imaging.cpp); rules across fields (MRI-only
 -- fields, a MOCART score needing its version) and across records (measurements only on an MRI) are the
 -- schemas' alone. The cartilage region codes are kept only in the schema, like cartilage_lesions.site.
+-- Value lists are written as OR chains: SQLite builds a temporary table for every IN (...) it checks
+-- on insert, which made bulk loads several times slower.
 
 CREATE TABLE imaging_studies (
   id INTEGER PRIMARY KEY,
@@ -12,13 +14,13 @@ CREATE TABLE imaging_studies (
   synthetic INTEGER NOT NULL DEFAULT 0,
   knee_id INTEGER NOT NULL,
   patient_id INTEGER NOT NULL,
-  modality TEXT NOT NULL CHECK (modality IN ('radiograph', 'mri')),
+  modality TEXT NOT NULL CHECK (modality = 'radiograph' OR modality = 'mri'),
   study_date TEXT NOT NULL,
   field_strength_tesla REAL CHECK (field_strength_tesla BETWEEN 0.2 AND 7),
   sequences TEXT,
   reader TEXT,
   kl_grade INTEGER CHECK (kl_grade BETWEEN 0 AND 4),
-  mocart_version TEXT CHECK (mocart_version IN ('1.0', '2.0')),
+  mocart_version TEXT CHECK (mocart_version = '1.0' OR mocart_version = '2.0'),
   mocart_score INTEGER CHECK (mocart_score BETWEEN 0 AND 100),
   notes TEXT,
   UNIQUE (clinic_id, id),
@@ -61,13 +63,13 @@ CREATE TABLE worms_grades (
   study_id INTEGER NOT NULL,
   knee_id INTEGER NOT NULL,
   patient_id INTEGER NOT NULL,
-  subregion TEXT NOT NULL CHECK (subregion IN (
-    'patella_medial', 'patella_lateral',
-    'medial_femur_anterior', 'medial_femur_central', 'medial_femur_posterior',
-    'lateral_femur_anterior', 'lateral_femur_central', 'lateral_femur_posterior',
-    'medial_tibia_anterior', 'medial_tibia_central', 'medial_tibia_posterior',
-    'lateral_tibia_anterior', 'lateral_tibia_central', 'lateral_tibia_posterior')),
-  cartilage_grade TEXT NOT NULL CHECK (cartilage_grade IN ('0', '1', '2', '2.5', '3', '4', '5', '6')),
+  subregion TEXT NOT NULL CHECK (
+    subregion = 'patella_medial' OR subregion = 'patella_lateral' OR subregion = 'medial_femur_anterior' OR
+    subregion = 'medial_femur_central' OR subregion = 'medial_femur_posterior' OR subregion = 'lateral_femur_anterior' OR
+    subregion = 'lateral_femur_central' OR subregion = 'lateral_femur_posterior' OR subregion = 'medial_tibia_anterior' OR
+    subregion = 'medial_tibia_central' OR subregion = 'medial_tibia_posterior' OR subregion = 'lateral_tibia_anterior' OR
+    subregion = 'lateral_tibia_central' OR subregion = 'lateral_tibia_posterior'),
+  cartilage_grade TEXT NOT NULL CHECK (cartilage_grade = '0' OR cartilage_grade = '1' OR cartilage_grade = '2' OR cartilage_grade = '2.5' OR cartilage_grade = '3' OR cartilage_grade = '4' OR cartilage_grade = '5' OR cartilage_grade = '6'),
   bone_marrow_lesion INTEGER CHECK (bone_marrow_lesion BETWEEN 0 AND 3),
   UNIQUE (clinic_id, study_id, subregion),
   UNIQUE (clinic_id, id),

@@ -1,5 +1,7 @@
 -- Patient-reported outcomes: the clinic's follow-up settings (versions), the follow-up schedule of each
 -- course, responses and their scores, and survey links.
+-- Value lists are written as OR chains: SQLite builds a temporary table for every IN (...) it checks
+-- on insert, which made bulk loads several times slower.
 
 CREATE TABLE prom_settings (
   id INTEGER PRIMARY KEY,
@@ -29,7 +31,7 @@ CREATE TABLE followups (
   due_on TEXT NOT NULL,
   window_opens TEXT NOT NULL,
   window_closes TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('scheduled', 'completed', 'withdrawn', 'cancelled')),
+  status TEXT NOT NULL CHECK (status = 'scheduled' OR status = 'completed' OR status = 'withdrawn' OR status = 'cancelled'),
   completed_at TEXT,
   UNIQUE (clinic_id, id),
   UNIQUE (clinic_id, course_id, timepoint),
@@ -52,8 +54,8 @@ CREATE TABLE prom_responses (
   instrument TEXT NOT NULL,
   instrument_version TEXT NOT NULL,
   answers_json TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
-  entered_by TEXT NOT NULL CHECK (entered_by IN ('patient', 'staff')),
+  status TEXT NOT NULL CHECK (status = 'draft' OR status = 'submitted'),
+  entered_by TEXT NOT NULL CHECK (entered_by = 'patient' OR entered_by = 'staff'),
   entered_by_user INTEGER,
   submitted_at TEXT,
   UNIQUE (clinic_id, id),
