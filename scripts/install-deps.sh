@@ -5,9 +5,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15
-  nlohmann-json3-dev libsodium-dev libcpp-httplib-dev libspdlog-dev libfmt-dev libcli11-dev
+  nlohmann-json3-dev libsodium-dev libcpp-httplib-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libeigen3-dev libboost-math-dev
   python3 python3-pandas curl bc wrk
+  r-base-core r-cran-survival
 )
 
 missing=()

@@ -14,6 +14,7 @@ std::vector<Route> AllRoutes(Services& services) {
   AddImagingRoutes(routes, services);
   AddCourseRoutes(routes, services);
   AddPromRoutes(routes, services);
+  AddOutboxRoutes(routes, services);
   routes.push_back(Route{.method = Method::kGet,
                          .path = "/api/v1/openapi.json",
                          .summary = "This API's OpenAPI 3.1 description",

@@ -16,6 +16,7 @@ void AddScreeningRoutes(std::vector<Route>& routes, Services& services);
 void AddImagingRoutes(std::vector<Route>& routes, Services& services);
 void AddCourseRoutes(std::vector<Route>& routes, Services& services);
 void AddPromRoutes(std::vector<Route>& routes, Services& services);
+void AddOutboxRoutes(std::vector<Route>& routes, Services& services);
 
 // A JSON reply from a service result, or its error.
 inline Result<Reply> JsonReply(Result<Json> result, int status = 200) {

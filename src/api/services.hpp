@@ -2,8 +2,10 @@
 #pragma once
 
 #include "registry/account_service.hpp"
+#include "registry/call_queue_service.hpp"
 #include "registry/course_service.hpp"
 #include "registry/imaging_service.hpp"
+#include "registry/outbox_service.hpp"
 #include "registry/record_service.hpp"
 #include "registry/screening_service.hpp"
 #include "registry/survey_service.hpp"
@@ -20,7 +22,9 @@ class Services {
         screenings(store),
         imaging(store),
         courses(store),
-        surveys(store) {}
+        surveys(store),
+        outbox(store),
+        calls(store) {}
   Store& store;
   RecordService records;
   AccountService accounts;
@@ -28,6 +32,10 @@ class Services {
   ImagingService imaging;
   CourseService courses;
   SurveyService surveys;
+  OutboxService outbox;
+  CallQueueService calls;
+  // Where patients reach this server: survey links in emails start with it. Set once at start-up.
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
 }  // namespace kneeregen::api

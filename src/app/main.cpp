@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   kneeregen::cli::Wiring wiring{
       .open_store = [](const std::string& url) { return kneeregen::OpenStore(url); },
       .serve = kneeregen::app::Serve,
+      .open_mail = kneeregen::app::OpenMailTransport,
   };
   return kneeregen::cli::Run(argc, argv, wiring);
 }

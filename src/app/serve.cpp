@@ -4,10 +4,14 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
 #include "api/http_server.hpp"
+#include "app/outbox_runner.hpp"
+#include "mail/smtp_transport.hpp"
+#include "registry/outbox_messages.hpp"
 #include "storage/open_store.hpp"
 
 namespace kneeregen::app {
@@ -28,6 +32,15 @@ bool SplitListen(const std::string& listen, std::string& host, int& port) {
 
 }  // namespace
 
+Result<std::unique_ptr<MailTransport>> OpenMailTransport(const cli::MailOptions& options) {
+  return mail::OpenSmtpTransport(mail::SmtpSettings{.url = options.smtp_url,
+                                                    .from = options.from,
+                                                    .username = options.username,
+                                                    .password = options.password,
+                                                    .starttls = options.starttls,
+                                                    .timeout = std::chrono::seconds{options.timeout_seconds}});
+}
+
 int Serve(const cli::ServeOptions& options, const std::function<Status(Store&)>& on_ready) {
   std::string host;
   int port = 0;
@@ -42,10 +55,28 @@ int Serve(const cli::ServeOptions& options, const std::function<Status(Store&)>&
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  cli::ServeOptions settings = options;
+  if (const char* password = std::getenv("KNEEREGEN_SMTP_PASSWORD")) settings.mail.password = password;
   auto store = cli::OpenOrReport(options.db);
   if (!store) return 1;
   if (auto ready = on_ready(*store); !ready) return cli::ReportError(ready.error());
   api::Services services(*store);
+  services.public_url = options.public_url.empty() ? "http://" + options.listen : options.public_url;
+  if (!IsUsablePublicUrl(services.public_url)) {
+    std::cerr << "kneeregen: --public-url must be an http:// or https:// address\n";
+    return 2;
+  }
+  // Without a mail server nothing is sent; messages stay queued until a server runs with one (or until
+  // `kneeregen outbox run`).
+  std::unique_ptr<OutboxRunner> outbox;
+  if (!options.mail.smtp_url.empty()) {
+    auto transport = OpenMailTransport(settings.mail);
+    if (!transport) return cli::ReportError(transport.error());
+    outbox = std::make_unique<OutboxRunner>(*store, std::move(*transport),
+                                            std::chrono::seconds{options.outbox_interval_seconds});
+  } else {
+    spdlog::warn("no --smtp-url: survey emails stay queued and are not sent");
+  }
   api::HttpServer server(services, api::ServerOptions{.allowed_origins = options.allowed_origins});
   if (!server.Bind(host, port)) {
     std::cerr << "kneeregen: cannot listen on " << options.listen << " (is another server using the port?)\n";
@@ -61,6 +92,7 @@ int Serve(const cli::ServeOptions& options, const std::function<Status(Store&)>&
   bool clean = server.ListenAfterBind();
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
+  outbox.reset();
   return clean ? 0 : 1;
 }
 

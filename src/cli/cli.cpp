@@ -56,6 +56,7 @@ int Run(int argc, char** argv, const Wiring& wiring) {
   AddAuditCommand(app, exit_code);
   AddRecallCommand(app, exit_code);
   AddScoreCommand(app, exit_code);
+  AddOutboxCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,9 +9,21 @@
 
 #include "core/result.hpp"
 #include "registry/actor.hpp"
+#include "registry/mail_transport.hpp"
 #include "registry/store.hpp"
 
 namespace kneeregen::cli {
+
+// The mail server the outbox sends through. The password comes from KNEEREGEN_SMTP_PASSWORD, never from
+// the command line, where every user of the machine could read it.
+struct MailOptions {
+  std::string smtp_url;  // empty: no mail is sent
+  std::string from;
+  std::string username;
+  std::string password;
+  bool starttls = false;
+  int timeout_seconds = 10;
+};
 
 struct ServeOptions {
   std::string db = "sqlite:var/kneeregen.db";
@@ -19,6 +31,10 @@ struct ServeOptions {
   bool seed_demo = false;
   int64_t demo_patients = 200;
   std::vector<std::string> allowed_origins;
+  // Where patients reach the server; survey links in emails start with it. Empty: http://LISTEN.
+  std::string public_url;
+  MailOptions mail;
+  int outbox_interval_seconds = 30;
 };
 
 // What the composition root (app/) supplies: the CLI never links a storage backend or the HTTP server.
@@ -26,6 +42,7 @@ struct Wiring {
   std::function<Result<std::unique_ptr<Store>>(const std::string& url)> open_store;
   // Serves until stopped; `on_ready` runs once the store is open, before listening (first-start seeding).
   std::function<int(const ServeOptions&, const std::function<Status(Store&)>& on_ready)> serve;
+  std::function<Result<std::unique_ptr<MailTransport>>(const MailOptions&)> open_mail;
 };
 
 const Wiring& CurrentWiring();
@@ -37,6 +54,9 @@ void AddDemoCommand(CLI::App& app, int& exit_code);
 void AddAuditCommand(CLI::App& app, int& exit_code);
 void AddRecallCommand(CLI::App& app, int& exit_code);
 void AddScoreCommand(CLI::App& app, int& exit_code);
+void AddOutboxCommand(CLI::App& app, int& exit_code);
+// The --smtp-* and --mail-from options, shared by `serve` and `outbox run`.
+void AddMailOptions(CLI::App& command, MailOptions& options);
 
 // Opens and migrates the database, or prints why not and returns null.
 std::unique_ptr<Store> OpenOrReport(const std::string& url);

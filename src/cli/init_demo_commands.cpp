@@ -63,6 +63,11 @@ int Demo(const DemoCommandOptions& o) {
   row("studies", n.imaging_studies);
   row("cartilage measures", n.cartilage_measurements);
   row("WORMS grades", n.worms_grades);
+  std::cout << "PROM follow-up of the courses:\n";
+  row("follow-ups", n.followups);
+  row("  completed", n.followups_completed);
+  row("responses", n.prom_responses);
+  row("scores", n.prom_scores);
   std::cout << "Every record is flagged synthetic.\n";
   return 0;
 }

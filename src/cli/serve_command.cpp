@@ -54,6 +54,13 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
   cmd->add_option("--allow-origin", options->allowed_origins,
                   "Another origin allowed to send state-changing requests (repeatable)");
+  cmd->add_option("--public-url", options->public_url,
+                  "Where patients reach this server (https://clinic.example); survey links in emails start with it");
+  AddMailOptions(*cmd, options->mail);
+  cmd->add_option("--outbox-interval", options->outbox_interval_seconds,
+                  "Seconds between outbox runs (sending due emails, opening due calls)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   cmd->callback([options, &exit_code] {
     exit_code = CurrentWiring().serve(*options, [options](Store& store) -> Status {
       if (!options->seed_demo) return Ok{};

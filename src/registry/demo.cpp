@@ -1,13 +1,16 @@
-// Seeds the synthetic demo clinic: generates the cohort (demo_cohort.hpp) and its treatment
-// (demo_treatment.hpp) and stores them as records, a few thousand patients per transaction. Records are
-// built here directly rather than through the services' validation, which would dominate the time for a
-// million patients; demo_test and demo_treatment_records_test validate them instead.
+// Seeds the synthetic demo clinic: generates the cohort (demo_cohort.hpp), its treatment
+// (demo_treatment.hpp) and PROM follow-up (demo_proms.hpp) and stores them as records, a few thousand
+// patients per transaction. Records are built here directly rather than through the services' validation,
+// which would dominate the time for a million patients; demo_test, demo_treatment_records_test and
+// demo_prom_test check them against the services instead.
 #include "registry/demo.hpp"
 
 #include <algorithm>
 
 #include "core/time.hpp"
 #include "registry/demo_cohort.hpp"
+#include "registry/demo_prom_writer.hpp"
+#include "registry/demo_proms.hpp"
 #include "registry/demo_treatment.hpp"
 #include "registry/demo_treatment_writer.hpp"
 
@@ -31,13 +34,14 @@ class DemoRecordWriter {
         practitioners_(practitioners),
         counts_(counts),
         treatment_(tx, clinic_id, clinic, practitioners, counts),
+        proms_(tx, clinic_id, counts),
         patients_(Schema("patients")),
         knees_(Schema("knees")),
         assessments_(Schema("assessments")),
         lesions_(Schema("cartilage-lesions")),
         events_(Schema("outcome-events")) {}
 
-  void Insert(const DemoPatient& p, const DemoTreatment& treatment) {
+  void Insert(const DemoPatient& p, const DemoTreatment& treatment, const DemoProms& proms) {
     patient_["mrn"] = p.mrn;
     patient_["given_name"] = p.given_name;
     patient_["family_name"] = p.family_name;
@@ -110,7 +114,9 @@ class DemoRecordWriter {
       ++counts_.outcome_events;
     }
 
-    treatment_.Insert(p, treatment, patient_id, knee_ids[static_cast<int>(p.index_knee)]);
+    const int64_t index_knee_id = knee_ids[static_cast<int>(p.index_knee)];
+    if (int64_t course_id = treatment_.Insert(p, treatment, patient_id, index_knee_id))
+      proms_.Insert(proms, course_id, patient_id, index_knee_id);
   }
 
  private:
@@ -119,6 +125,7 @@ class DemoRecordWriter {
   const std::vector<DemoPractitioner>& practitioners_;
   DemoSummary& counts_;
   DemoTreatmentWriter treatment_;
+  DemoPromWriter proms_;
   const RecordSchema& patients_;
   const RecordSchema& knees_;
   const RecordSchema& assessments_;
@@ -185,6 +192,7 @@ Result<DemoSummary> SeedDemoClinic(Store& store, const DemoOptions& options) {
   DemoClinicRecords clinic;
   DemoPatient patient;
   DemoTreatment treatment;
+  DemoProms proms;
   int64_t done = 0;
   do {
     const int64_t end = std::min(options.patients, done + options.patients_per_batch);
@@ -196,7 +204,8 @@ Result<DemoSummary> SeedDemoClinic(Store& store, const DemoOptions& options) {
       for (int64_t number = done + 1; number <= end; ++number) {
         GenerateDemoPatient(options.seed, number, mrn_digits, practitioners, patient);
         GenerateDemoTreatment(options.seed, patient, model, treatment);
-        writer.Insert(patient, treatment);
+        GenerateDemoProms(options.seed, patient, treatment, proms);
+        writer.Insert(patient, treatment, proms);
       }
       return Ok{};
     });

@@ -111,10 +111,10 @@ DemoTreatmentWriter::DemoTreatmentWriter(WriteTransaction& tx, int64_t clinic_id
       measurements_schema_(Schema("cartilage-measurements")),
       worms_schema_(Schema("worms-grades")) {}
 
-void DemoTreatmentWriter::Insert(const DemoPatient& patient, const DemoTreatment& t, int64_t patient_id,
-                                 int64_t knee_id) {
+int64_t DemoTreatmentWriter::Insert(const DemoPatient& patient, const DemoTreatment& t, int64_t patient_id,
+                                    int64_t knee_id) {
   InsertImaging(t.imaging, patient_id, knee_id);
-  if (!t.treated) return;
+  if (!t.treated) return 0;
   const int64_t course_id = InsertCourse(t, patient_id, knee_id);
   // Quoted from the plan as it stood before any session moved or was cancelled.
   quote_["course_id"] = course_id;
@@ -133,6 +133,7 @@ void DemoTreatmentWriter::Insert(const DemoPatient& patient, const DemoTreatment
   InsertBilling(patient, t, course_id, quote_id);
   InsertSessions(t, course_id, patient_id, knee_id);
   InsertAdverseEvents(t, course_id, patient_id);
+  return course_id;
 }
 
 int64_t DemoTreatmentWriter::InsertCourse(const DemoTreatment& t, int64_t patient_id, int64_t knee_id) {

@@ -33,8 +33,9 @@ class DemoTreatmentWriter {
   DemoTreatmentWriter(WriteTransaction& tx, int64_t clinic_id, const DemoClinicRecords& clinic,
                       const std::vector<DemoPractitioner>& practitioners, DemoSummary& counts);
 
-  void Insert(const DemoPatient& patient, const DemoTreatment& treatment, int64_t patient_id,
-              int64_t knee_id);
+  // Returns the course's id, or 0 when the patient has no course.
+  int64_t Insert(const DemoPatient& patient, const DemoTreatment& treatment, int64_t patient_id,
+                 int64_t knee_id);
 
  private:
   // demo_treatment_writer.cpp

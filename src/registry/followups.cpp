@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/time.hpp"
+#include "registry/outbox_records.hpp"
 #include "registry/record_queries.hpp"
 
 namespace kneeregen {
@@ -93,6 +94,7 @@ Status SyncFollowUps(WriteTransaction& tx, const Actor& actor, int64_t course_id
   for (const auto& [timepoint, current] : stored) {
     if (current["status"] != "scheduled") continue;
     tx.UpdateRecord(followups, actor.clinic_id, current["id"], Json{{"status", "cancelled"}}, current["version"]);
+    EndFollowUpContact(tx, actor.clinic_id, current["id"], "cancelled");
     changes.push_back({{"timepoint", timepoint}, {"change", "cancelled"}});
   }
   if (changes.empty()) return Ok{};

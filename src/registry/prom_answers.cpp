@@ -5,6 +5,7 @@
 #include "clinic/catalogue.hpp"
 #include "core/time.hpp"
 #include "registry/followups.hpp"
+#include "registry/outbox_records.hpp"
 #include "registry/record_queries.hpp"
 #include "scoring/instrument_catalogue.hpp"
 #include "scoring/score.hpp"
@@ -36,7 +37,7 @@ void StoreScores(WriteTransaction& tx, int64_t clinic_id, const Json& followup, 
                     Json{{"response_id", response_id}, {"followup_id", followup["id"]},
                          {"patient_id", followup["patient_id"]}, {"instrument", score.instrument_id},
                          {"instrument_version", score.instrument_version}, {"rule", score.rule},
-                         {"scale", scale.scale_id}, {"score", value}},
+                         {"scale", scale.scale_id}, {"score", value}, {"recall_period", score.recall_period}},
                     false);
     summary[score.instrument_id][scale.scale_id] = value;
   }
@@ -166,8 +167,15 @@ Result<Json> CompleteFollowUp(WriteTransaction& tx, int64_t clinic_id, const Jso
       StoreScores(tx, clinic_id, followup, response_id, *womac_score, summary);
     }
   }
-  tx.UpdateRecord(FollowUpSchema(), clinic_id, followup["id"], Json{{"status", "completed"}, {"completed_at", now}},
-                  followup["version"]);
+  // Two links of one follow-up (an email and its reminder) may be submitted at once: the second finds the
+  // follow-up's version moved on and stores nothing.
+  if (!tx.UpdateRecord(FollowUpSchema(), clinic_id, followup["id"], Json{{"status", "completed"}, {"completed_at", now}},
+                       followup["version"]))
+    return Error{ErrorCode::kConflict,
+                 "the follow-up changed while these answers were stored (answered through another link, or "
+                 "re-planned); nothing was stored", {}};
+  // Before the audit row: see the lock order in outbox_records.hpp.
+  EndFollowUpContact(tx, clinic_id, followup["id"], "completed");
   audit.after_json = Json{{"entered_by", entry.by_staff ? "staff" : "patient"}, {"scores", summary}}.dump();
   tx.AppendAudit(audit);
   return Json{{"followup_id", followup["id"]}, {"status", "completed"}, {"entered_by", entry.by_staff ? "staff" : "patient"},

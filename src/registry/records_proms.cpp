@@ -86,7 +86,7 @@ const RecordSchema& PromScoreSchema() {
       .title = "PROM score",
       .fields = {Id("response_id", "prom-responses"), Id("followup_id", "followups"), Id("patient_id", "patients"),
                  Plain("instrument"), Plain("instrument_version"), Plain("rule"), Plain("scale"),
-                 Plain("score", FieldKind::kNumber)},
+                 Plain("score", FieldKind::kNumber), Plain("recall_period")},
       .patient_field = "patient_id",
       .policy = kStaffReadOnly,
   };

@@ -6,8 +6,10 @@
 #include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "registry/followups.hpp"
+#include "registry/outbox_records.hpp"
 #include "registry/prom_answers.hpp"
 #include "registry/record_queries.hpp"
+#include "registry/survey_links.hpp"
 
 namespace kneeregen {
 
@@ -33,7 +35,14 @@ Result<Link> ResolveLink(ReadTransaction& tx, const std::string& token) {
     return InvalidLink();
   if (!link.invitation["submitted_at"].is_null())
     return Error{ErrorCode::kConflict, "this survey was already submitted", {}};
-  if (link.followup["status"] != "scheduled") return InvalidLink();
+  if (link.followup["status"] != "scheduled") {
+    // PostgreSQL reads each statement at its own moment: a submission through this very link may have
+    // committed between the two reads above. Then this is a second submission, not a closed follow-up.
+    auto again = tx.GetRecord(SurveyInvitationSchema(), link.clinic_id, link.invitation["id"]);
+    if (again && !(*again)["submitted_at"].is_null())
+      return Error{ErrorCode::kConflict, "this survey was already submitted", {}};
+    return InvalidLink();
+  }
   return link;
 }
 
@@ -71,30 +80,16 @@ Result<Json> SurveyService::Invite(const Actor& actor, int64_t followup_id) {
     if (!followup) return Error::NotFound();
     if ((*followup)["status"] != "scheduled")
       return Error{ErrorCode::kConflict, "the follow-up is " + (*followup)["status"].get<std::string>(), {}};
-    const std::string now = NowTimestamp();
-    for (const auto& earlier : AllRecords(tx, SurveyInvitationSchema(), actor.clinic_id, {{"followup_id", followup_id}}))
-      if (earlier["revoked_at"].is_null() && earlier["submitted_at"].is_null())
-        tx.UpdateRecord(SurveyInvitationSchema(), actor.clinic_id, earlier["id"], Json{{"revoked_at", now}},
-                        earlier["version"]);
-    const PromSettings settings = CurrentPromSettings(tx, actor.clinic_id);
-    const std::string token = RandomToken();
-    Json invitation = {{"followup_id", followup_id},
-                       {"token_hash", Sha256Hex(token)},
-                       {"expires_at", FormatTimestamp(Clock::now() + std::chrono::days{settings.link_valid_days})},
-                       {"first_opened_at", nullptr},
-                       {"submitted_at", nullptr},
-                       {"revoked_at", nullptr},
-                       {"created_by", actor.user_id ? Json(*actor.user_id) : Json()}};
-    int64_t id = tx.InsertRecord(SurveyInvitationSchema(), actor.clinic_id, invitation, false);
+    NewSurveyLink link = CreateSurveyLink(tx, actor, *followup, Clock::now(), EarlierLinks::kRevoke);
     AuditEntry entry = actor.Audit("survey.invite", "followups", followup_id);
     entry.patient_id = (*followup)["patient_id"].get<int64_t>();
-    entry.after_json = Json{{"invitation_id", id}, {"expires_at", invitation["expires_at"]}}.dump();
+    entry.after_json = Json{{"invitation_id", link.invitation_id}, {"expires_at", link.expires_at}}.dump();
     tx.AppendAudit(entry);
-    result = {{"invitation_id", id},
+    result = {{"invitation_id", link.invitation_id},
               {"followup_id", followup_id},
-              {"token", token},
-              {"path", "/survey?t=" + token},
-              {"expires_at", invitation["expires_at"]}};
+              {"token", link.token},
+              {"path", "/survey?t=" + link.token},
+              {"expires_at", link.expires_at}};
     return Ok{};
   });
   if (!status) return status.error();
@@ -104,24 +99,23 @@ Result<Json> SurveyService::Invite(const Actor& actor, int64_t followup_id) {
 Result<Json> SurveyService::RevokeLinks(const Actor& actor, int64_t followup_id) {
   if (auto permitted = CheckFollowUpWriter(actor); !permitted) return permitted.error();
   int revoked = 0;
+  int cancelled = 0;
   auto status = store_.Write([&](WriteTransaction& tx) -> Status {
     auto followup = tx.GetRecord(FollowUpSchema(), actor.clinic_id, followup_id);
     if (!followup) return Error::NotFound();
-    const std::string now = NowTimestamp();
-    for (const auto& link : AllRecords(tx, SurveyInvitationSchema(), actor.clinic_id, {{"followup_id", followup_id}})) {
-      if (!link["revoked_at"].is_null() || !link["submitted_at"].is_null()) continue;
-      tx.UpdateRecord(SurveyInvitationSchema(), actor.clinic_id, link["id"], Json{{"revoked_at", now}}, link["version"]);
-      ++revoked;
-    }
-    if (revoked == 0) return Ok{};
+    revoked = RevokeUnusedLinks(tx, actor.clinic_id, followup_id, NowTimestamp());
+    // Staff revoking a follow-up's links are stopping contact about it: its queued emails, whose links
+    // would be made as they leave, go too.
+    cancelled = CancelQueuedMessages(tx, actor.clinic_id, followup_id, "links revoked");
+    if (revoked == 0 && cancelled == 0) return Ok{};
     AuditEntry entry = actor.Audit("survey.revoke", "followups", followup_id);
     entry.patient_id = (*followup)["patient_id"].get<int64_t>();
-    entry.after_json = Json{{"revoked", revoked}}.dump();
+    entry.after_json = Json{{"revoked", revoked}, {"cancelled_messages", cancelled}}.dump();
     tx.AppendAudit(entry);
     return Ok{};
   });
   if (!status) return status.error();
-  return Json{{"followup_id", followup_id}, {"revoked", revoked}};
+  return Json{{"followup_id", followup_id}, {"revoked", revoked}, {"cancelled_messages", cancelled}};
 }
 
 Result<Json> SurveyService::CourseFollowUps(const Actor& actor, int64_t course_id) {
@@ -198,23 +192,9 @@ Result<Json> SurveyService::WithdrawFromFollowUp(const Actor& actor, int64_t cou
   if (!errors.empty()) return Error::Validation(std::move(errors));
   int withdrawn = 0;
   auto status = store_.Write([&](WriteTransaction& tx) -> Status {
-    auto course = tx.GetRecord(KnownSchema("treatment-courses"), actor.clinic_id, course_id);
-    if (!course) return Error::NotFound();
-    const std::string now = NowTimestamp();
-    for (const auto& f : AllRecords(tx, FollowUpSchema(), actor.clinic_id, {{"course_id", course_id}})) {
-      if (f["status"] != "scheduled") continue;
-      tx.UpdateRecord(FollowUpSchema(), actor.clinic_id, f["id"], Json{{"status", "withdrawn"}}, f["version"]);
-      for (const auto& link : AllRecords(tx, SurveyInvitationSchema(), actor.clinic_id, {{"followup_id", f["id"]}}))
-        if (link["revoked_at"].is_null() && link["submitted_at"].is_null())
-          tx.UpdateRecord(SurveyInvitationSchema(), actor.clinic_id, link["id"], Json{{"revoked_at", now}},
-                          link["version"]);
-      ++withdrawn;
-    }
-    AuditEntry entry = actor.Audit("followups.withdraw", "treatment-courses", course_id);
-    entry.patient_id = (*course)["patient_id"].get<int64_t>();
-    entry.after_json = Json{{"withdrawn", withdrawn}}.dump();
-    entry.reason = reason.value_or("");
-    tx.AppendAudit(entry);
+    auto done = WithdrawCourseFollowUps(tx, actor, course_id, reason.value_or(""));
+    if (!done) return done.error();
+    withdrawn = *done;
     return Ok{};
   });
   if (!status) return status.error();

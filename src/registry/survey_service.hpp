@@ -18,6 +18,7 @@ class SurveyService {
 
   // Staff. A new link revokes the follow-up's earlier unused ones; the token is returned only here.
   Result<Json> Invite(const Actor& actor, int64_t followup_id);
+  // Revokes the follow-up's unused links and cancels its queued emails.
   Result<Json> RevokeLinks(const Actor& actor, int64_t followup_id);
   // A course's follow-ups with their state today.
   Result<Json> CourseFollowUps(const Actor& actor, int64_t course_id);
@@ -25,7 +26,8 @@ class SurveyService {
   Result<Json> FollowUpDetail(const Actor& actor, int64_t followup_id);
   // A paper form typed in by staff: {"answers": {"koos": {"P1": 2, ...}, ...}}; flagged staff-entered.
   Result<Json> EnterPaperForm(const Actor& actor, int64_t followup_id, const Json& body);
-  // The patient stops follow-up: every follow-up not yet answered is withdrawn.
+  // The patient stops follow-up: every follow-up not yet answered is withdrawn, its links revoked, its
+  // queued emails cancelled and its call-queue entries closed.
   Result<Json> WithdrawFromFollowUp(const Actor& actor, int64_t course_id, const Json& body);
 
   // Patient, by token. Open() records the first use; the API then moves the token into a cookie.

@@ -141,6 +141,9 @@ TEST_P(ApiPromsTest, ASurveyLinkMovesIntoACookieSavesAnswersAndIsScoredOnSubmiss
   EXPECT_EQ(detail.dump().find(Sha256Hex(token)), std::string::npos) << "token hashes stay inside";
   bool found_pain = false;
   for (const auto& s : detail["scores"]) {
+    // Every score names the period its answers covered: the one the patient chose for the NRS.
+    if (s["instrument"] == "pain_nrs") EXPECT_EQ(s["recall_period"], "week") << s.dump();
+    if (s["instrument"] == "koos") EXPECT_EQ(s["recall_period"], "last week") << s.dump();
     if (s["instrument"] != "koos" || s["scale"] != "pain") continue;
     found_pain = true;
     EXPECT_EQ(s["rule"], "2012");

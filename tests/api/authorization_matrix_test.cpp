@@ -15,6 +15,7 @@
 
 #include "api_fixture.hpp"
 #include "clinic/candidacy.hpp"
+#include "course_fixture.hpp"
 #include "core/time.hpp"
 #include "registry/followups.hpp"
 #include "registry/record_queries.hpp"
@@ -62,6 +63,9 @@ struct Targets {
   // The scheduled follow-ups of each clinic's fixture course; a paper form completes one per call.
   std::vector<int64_t> own_followups;
   std::vector<int64_t> foreign_followups;
+  // An open call-queue entry in each clinic.
+  int64_t own_call = 0;
+  int64_t foreign_call = 0;
 };
 
 std::string Segment(const std::string& path, size_t index) {
@@ -181,6 +185,16 @@ class Generator {
           if (p["patient_id"] == own_patient) return "";
         return "the recall misses the fixture patient: " + body.dump();
       };
+    } else if (route.path == "/api/v1/call-queue") {
+      const int64_t own_call = targets_.own_call, foreign_call = targets_.foreign_call;
+      c.check = [own_call, foreign_call](const Json& body) -> std::string {
+        bool has_own = false;
+        for (const auto& e : body["items"]) {
+          if (e["id"] == foreign_call) return "the call queue shows another clinic's entry";
+          has_own = has_own || e["id"] == own_call;
+        }
+        return has_own ? "" : "the call queue misses the clinic's own entry";
+      };
     } else if (route.method == api::Method::kGet && route.response_is_list) {
       if (!ListCheck(c, resource, record_schema, scope, why)) return std::nullopt;
     } else if (has_id && route.method == api::Method::kGet) {
@@ -199,6 +213,7 @@ class Generator {
     if (resource == "users") return own ? targets_.own_user : targets_.foreign_user;
     if (resource == "clinics") return own ? world_.own().clinic_id : world_.foreign().clinic_id;
     if (resource == "screenings") return own ? targets_.own_screening : targets_.foreign_screening;
+    if (resource == "call-queue") return own ? targets_.own_call : targets_.foreign_call;
     if (resource == "followups") {
       auto& list = own ? targets_.own_followups : targets_.foreign_followups;
       // The paper form completes its follow-up: each call takes the next one still scheduled.
@@ -362,6 +377,8 @@ class Generator {
                                {"pgic", {{"pgic", 2}}}}}};
     }
     if (route.path == "/api/v1/treatment-courses/{id}/withdraw-follow-up") return Json{{"reason", "Moved away"}};
+    // Leaves the entry open, so every role and scope calls the same one.
+    if (route.path == "/api/v1/call-queue/{id}/outcomes") return Json{{"outcome", "no_answer"}};
     if (route.path == "/api/v1/treatment-courses/{id}/replan")
       return Json{{"session", 6},
                   {"move_to", FormatDate(std::chrono::year_month_day{std::chrono::sys_days{TodayUtc()} +
@@ -471,12 +488,29 @@ TEST_P(AuthorizationMatrixTest, EveryRouteRoleAndScopeMatchesThePolicy) {
     if (!status || ids.size() < 4) throw std::runtime_error("the fixture course has too few follow-ups");
     return ids;
   };
+  // A patient without an email address goes straight to the call queue when invited by email.
+  auto call_entry = [&w](const ClinicRecords& clinic) {
+    CourseChain chain = NewChain(w, ChainDepth::kCourse, clinic.clinic_id);
+    const Actor op = ApiWorld::Operator(clinic.clinic_id);
+    if (!w.services().records.Update(op, KnownSchema("patients"), chain.patient, Json{{"email", nullptr}}, std::nullopt))
+      throw std::runtime_error("clearing the fixture patient's email failed");
+    int64_t followup = 0;
+    auto read = w.store().Read([&](ReadTransaction& tx) -> Status {
+      followup = AllRecords(tx, FollowUpSchema(), clinic.clinic_id, {{"course_id", chain.course}}).at(0)["id"];
+      return Ok{};
+    });
+    auto invited = w.services().outbox.InviteByEmail(op, followup, "https://clinic.example");
+    if (!read || !invited) throw std::runtime_error("the fixture call-queue entry could not be made");
+    return (*invited)["call_queue"]["id"].get<int64_t>();
+  };
   Targets targets{.own_user = w.AddUser(w.own().clinic_id, Role::kClinician, "target").user_id,
                   .foreign_user = w.AddUser(w.foreign().clinic_id, Role::kClinician, "outsider").user_id,
                   .own_screening = screening(w.own()),
                   .foreign_screening = screening(w.foreign()),
                   .own_followups = followups(w.own()),
-                  .foreign_followups = followups(w.foreign())};
+                  .foreign_followups = followups(w.foreign()),
+                  .own_call = call_entry(w.own()),
+                  .foreign_call = call_entry(w.foreign())};
   Generator generator(w, targets);
   const auto& routes = w.routes();
   std::vector<Mismatch> mismatches;

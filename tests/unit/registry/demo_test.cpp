@@ -101,7 +101,7 @@ TEST(DemoClinic, RejectsANegativeCount) {
 }
 
 TEST(DemoClinic, ReportsProgressPerBatch) {
-  EXPECT_EQ(DemoOptions{}.patients_per_batch, 5000);
+  EXPECT_EQ(DemoOptions{}.patients_per_batch, 2500);
   auto store = MemoryStore();
   std::vector<std::pair<int64_t, int64_t>> calls;
   auto result = SeedDemoClinic(

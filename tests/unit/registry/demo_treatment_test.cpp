@@ -2,11 +2,8 @@
 // the model it claims: the protocol mix, adverse-event rates, withdrawals and early stops, plausible
 // biologics, allogeneic lots shared across patients so a recall finds them, and imaging of the treated knees.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -16,9 +13,12 @@
 #include "registry/imaging_service.hpp"
 #include "registry/record_queries.hpp"
 #include "storage/open_store.hpp"
+#include "support/pg_schema.hpp"
 
 namespace kneeregen {
 namespace {
+
+using testing_support::PgSchema;
 
 const char* const kTreatmentKinds[] = {
     "price-lists", "protocol-templates", "consent-templates", "treatment-courses",      "quotes",
@@ -83,22 +83,9 @@ TEST(DemoTreatment, ATreatmentDoesNotDependOnHowManyPatientsAreGenerated) {
 // The same seed stores the same records on PostgreSQL as on SQLite (when scripts/with-postgres.sh runs the
 // tests), and a recall by lot works there too.
 TEST(DemoTreatment, PostgresStoresTheSameRecords) {
-  const char* base = std::getenv("KNEEREGEN_TEST_PG_URL");
-  if (!base || !*base) GTEST_SKIP() << "KNEEREGEN_TEST_PG_URL is not set (scripts/with-postgres.sh sets it)";
-  const std::string schema = "kr_demo_test_" + std::to_string(getpid());
-  auto sql = [&](const std::string& command) {
-    PGconn* conn = PQconnectdb(base);
-    ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
-    PQsetNoticeProcessor(
-        conn, [](void*, const char*) {}, nullptr);
-    PGresult* result = PQexec(conn, command.c_str());
-    EXPECT_EQ(PQresultStatus(result), PGRES_COMMAND_OK) << PQerrorMessage(conn);
-    PQclear(result);
-    PQfinish(conn);
-  };
-  sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
-  std::string url = std::string(base) + (std::string(base).find('?') == std::string::npos ? "?" : "&") +
-                    "options=-c%20search_path%3D" + schema;
+  PgSchema schema("kr_demo_test");
+  if (!schema.available()) GTEST_SKIP() << "KNEEREGEN_TEST_PG_URL is not set (scripts/with-postgres.sh sets it)";
+  const std::string url = schema.url();
   {
     auto pg = OpenStore(url);
     ASSERT_TRUE(pg.ok()) << pg.error().detail;
@@ -120,7 +107,6 @@ TEST(DemoTreatment, PostgresStoresTheSameRecords) {
     ASSERT_TRUE(recall.ok());
     EXPECT_FALSE((*recall)["patients"].empty());
   }
-  sql("DROP SCHEMA " + schema + " CASCADE");
 }
 
 // One larger clinic shared by the statistical checks.
