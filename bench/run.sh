@@ -9,6 +9,8 @@
 #    with no application work at all). The ratio is kneeregen's overhead.
 # 2. KOOS scoring (bench/score_koos.sh): `kneeregen score koos` against a vectorised pandas implementation of
 #    the same rule on the same 1,000,000-row CSV; prints both times, the ratio and whether the outputs match.
+# 3. Survival analysis (bench/survival.sh): `kneeregen survival` against R's survival package (survfit,
+#    survdiff, coxph) on the same 1,000,000-knee CSV; prints both times, the ratio and the coefficient gap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,3 +60,7 @@ printf 'ratio (kneeregen / sqlite3 shell): %.2f  (%s rows in %s tables; database
 # 2. KOOS scoring: `kneeregen score koos` against vectorised pandas on the same 1,000,000-row file.
 echo
 bench/score_koos.sh
+
+# 3. Survival analysis: `kneeregen survival` against R's survival package on the same 1,000,000-knee file.
+echo
+bench/survival.sh

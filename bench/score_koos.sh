@@ -16,18 +16,7 @@ python=/usr/bin/python3  # Debian's interpreter, which has python3-pandas (not a
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kneeregen-bench-koos.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# Runs a command with stdout to $1; sets wall_s and cpu_s.
-timed() {
-  local out=$1 times
-  shift
-  times=$( { TIMEFORMAT='%R %U %S'; time "$@" > "$out" 2> "$out.err"; } 2>&1 ) || {
-    echo "failed: $*" >&2
-    cat "$out.err" >&2
-    exit 1
-  }
-  read -r wall_s user_s sys_s <<< "$times"
-  cpu_s=$(echo "$user_s + $sys_s" | bc -l)
-}
+source bench/lib.sh
 
 echo "== KOOS scoring: $rows questionnaires, ~5 % answers missing, columns shuffled =="
 start=$(date +%s.%N)

@@ -57,6 +57,7 @@ int Run(int argc, char** argv, const Wiring& wiring) {
   AddRecallCommand(app, exit_code);
   AddScoreCommand(app, exit_code);
   AddOutboxCommand(app, exit_code);
+  AddSurvivalCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

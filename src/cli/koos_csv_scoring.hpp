@@ -7,14 +7,10 @@
 #include <string>
 
 #include "cli/buffered_output.hpp"
+#include "cli/csv_input.hpp"
 #include "core/csv_reader.hpp"
 
 namespace kneeregen::cli {
-
-// Exit codes, documented in the command's --help.
-inline constexpr int kExitScored = 0;
-inline constexpr int kExitUnreadable = 1;  // input unreadable or output unwritable
-inline constexpr int kExitInvalidInput = 2;
 
 struct KoosCsvOptions {
   std::string rule = "2012";
@@ -22,7 +18,7 @@ struct KoosCsvOptions {
 };
 
 struct KoosCsvOutcome {
-  int exit_code = kExitScored;
+  int exit_code = kExitDone;
   uint64_t rows_scored = 0;
   uint64_t rows_skipped = 0;
 };

@@ -1,15 +1,13 @@
 // `kneeregen score koos --in FILE.csv [--rule 2012|1998] [--skip-invalid]`: scores KOOS questionnaires from
 // a CSV file to stdout. Others script against this command, so its --help text is the contract: the
 // input and output formats, the messages, the memory use and the exit codes.
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <iostream>
 
 #include "cli/buffered_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/csv_input.hpp"
 #include "cli/koos_csv_scoring.hpp"
 #include "core/csv_reader.hpp"
 
@@ -69,16 +67,13 @@ void AddScoreKoosCommand(CLI::App& score, int& exit_code) {
                  "Score the valid rows; report each invalid row on stderr and leave it out");
   koos->footer(kKoosHelp);
   koos->callback([o, &exit_code] {
-    const int fd = ::open(o->in.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      std::cerr << "kneeregen: cannot open " << o->in << ": " << std::strerror(errno) << "\n";
+    auto reader = OpenCsvFile(o->in);
+    if (!reader) {
       exit_code = kExitUnreadable;
       return;
     }
-    CsvReader reader(CsvFromFileDescriptor(fd));
     BufferedOutput out(STDOUT_FILENO);
-    exit_code = ScoreKoosCsv(reader, out, std::cerr, o->csv).exit_code;
-    ::close(fd);
+    exit_code = ScoreKoosCsv(*reader, out, std::cerr, o->csv).exit_code;
   });
 }
 

@@ -87,15 +87,18 @@ Result<OutboxService::SendResult> OutboxService::SendOne(int64_t clinic_id, int6
         return Ok{};
       }
     }
+    // An invitation that never arrives leaves nothing to remind about: staff call now.
+    auto call_if_invitation_failed = [&] {
+      if ((*message)["kind"] != "invitation") return;
+      CloseCallQueueEntries(tx, clinic_id, (*followup)["id"], "email_failed");
+      AddCallQueueEntry(tx, clinic_id, *followup, "email_failed", "open", now_text);
+    };
     // The address in force now: staff may have corrected it since the message was queued.
     auto patient = tx.GetRecord(KnownSchema("patients"), clinic_id, (*followup)["patient_id"]);
     const Json email = patient ? (*patient)["email"] : Json();
     if (!email.is_string() || !IsUsableEmailAddress(email.get<std::string>())) {
       finish({{"status", "failed"}, {"last_error", "the patient has no usable email address"}}, SendResult::kFailed);
-      if ((*message)["kind"] == "invitation") {
-        CloseCallQueueEntries(tx, clinic_id, (*followup)["id"], "email_failed");
-        AddCallQueueEntry(tx, clinic_id, *followup, "email_failed", "open", now_text);
-      }
+      call_if_invitation_failed();
       return Ok{};
     }
 
@@ -131,11 +134,7 @@ Result<OutboxService::SendResult> OutboxService::SendOne(int64_t clinic_id, int6
       return Ok{};
     }
     finish({{"status", "failed"}, {"last_error", error}}, SendResult::kFailed);
-    // An invitation that never arrived leaves nothing to remind about: staff call now.
-    if ((*message)["kind"] == "invitation") {
-      CloseCallQueueEntries(tx, clinic_id, (*followup)["id"], "email_failed");
-      AddCallQueueEntry(tx, clinic_id, *followup, "email_failed", "open", now_text);
-    }
+    call_if_invitation_failed();
     AuditEntry entry = SystemAudit(clinic_id, "outbox.failed", "followups", (*followup)["id"], *followup);
     entry.after_json = Json{{"message_id", message_id}, {"kind", (*message)["kind"]}, {"attempts", attempts}}.dump();
     tx.AppendAudit(entry);
