@@ -11,6 +11,8 @@
 #    the same rule on the same 1,000,000-row CSV; prints both times, the ratio and whether the outputs match.
 # 3. Survival analysis (bench/survival.sh): `kneeregen survival` against R's survival package (survfit,
 #    survdiff, coxph) on the same 1,000,000-knee CSV; prints both times, the ratio and the coefficient gap.
+# 4. Registry analytics (bench/analytics.sh): p50/p95 of the full-cohort outcome report and an expectation
+#    report on a synthetic registry (BENCH_ANALYTICS_PATIENTS, 10,000 by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,3 +66,7 @@ bench/score_koos.sh
 # 3. Survival analysis: `kneeregen survival` against R's survival package on the same 1,000,000-knee file.
 echo
 bench/survival.sh
+
+# 4. Registry analytics: p50/p95 of the outcome and expectation reports on a synthetic registry.
+echo
+bench/analytics.sh

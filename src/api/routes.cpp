@@ -15,6 +15,7 @@ std::vector<Route> AllRoutes(Services& services) {
   AddCourseRoutes(routes, services);
   AddPromRoutes(routes, services);
   AddOutboxRoutes(routes, services);
+  AddAnalyticsRoutes(routes, services);
   routes.push_back(Route{.method = Method::kGet,
                          .path = "/api/v1/openapi.json",
                          .summary = "This API's OpenAPI 3.1 description",

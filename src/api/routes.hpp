@@ -17,6 +17,7 @@ void AddImagingRoutes(std::vector<Route>& routes, Services& services);
 void AddCourseRoutes(std::vector<Route>& routes, Services& services);
 void AddPromRoutes(std::vector<Route>& routes, Services& services);
 void AddOutboxRoutes(std::vector<Route>& routes, Services& services);
+void AddAnalyticsRoutes(std::vector<Route>& routes, Services& services);
 
 // A JSON reply from a service result, or its error.
 inline Result<Reply> JsonReply(Result<Json> result, int status = 200) {

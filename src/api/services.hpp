@@ -2,6 +2,7 @@
 #pragma once
 
 #include "registry/account_service.hpp"
+#include "registry/analytics_service.hpp"
 #include "registry/call_queue_service.hpp"
 #include "registry/course_service.hpp"
 #include "registry/imaging_service.hpp"
@@ -24,7 +25,8 @@ class Services {
         courses(store),
         surveys(store),
         outbox(store),
-        calls(store) {}
+        calls(store),
+        analytics(store) {}
   Store& store;
   RecordService records;
   AccountService accounts;
@@ -34,6 +36,7 @@ class Services {
   SurveyService surveys;
   OutboxService outbox;
   CallQueueService calls;
+  AnalyticsService analytics;
   // Where patients reach this server: survey links in emails start with it. Set once at start-up.
   std::string public_url = "http://127.0.0.1:8080";
 };

@@ -58,6 +58,7 @@ int Run(int argc, char** argv, const Wiring& wiring) {
   AddScoreCommand(app, exit_code);
   AddOutboxCommand(app, exit_code);
   AddSurvivalCommand(app, exit_code);
+  AddReportCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -56,6 +56,7 @@ void AddRecallCommand(CLI::App& app, int& exit_code);
 void AddScoreCommand(CLI::App& app, int& exit_code);
 void AddOutboxCommand(CLI::App& app, int& exit_code);
 void AddSurvivalCommand(CLI::App& app, int& exit_code);
+void AddReportCommand(CLI::App& app, int& exit_code);
 // The --smtp-* and --mail-from options, shared by `serve` and `outbox run`.
 void AddMailOptions(CLI::App& command, MailOptions& options);
 

@@ -172,6 +172,8 @@ class Generator {
                   .rule = scope == Scope::kOwn ? "allowed, own object" : "allowed, no foreign object"};
     }
 
+    if (route.path == "/api/v1/analytics/expectation")  // its three parameters are required
+      c.call.path += "?kl_grade=2&age=60&product=bone_marrow_concentrate";
     if (route.path == "/api/v1/recall") {
       // The lot of the scope's fixture session: the other clinic's lot must recall nobody here.
       const ClinicRecords& target = scope == Scope::kOwn ? world_.own() : world_.foreign();

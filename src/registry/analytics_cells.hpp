@@ -1,0 +1,44 @@
+// The cells outcome figures are made of: a mean, a paired change, a proportion, a count, a completeness,
+// each with its N and interval, and each suppressed (values null, "suppressed": true and a reason) when it
+// is built from fewer patients than the clinic's minimum, or when it would let a reader work out such a
+// cell: a proportion whose events or non-events are a small number, and the second-smallest cell of a
+// partition whose total is shown (complementary suppression).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/json_body.hpp"
+#include "registry/analytics_filter.hpp"
+
+namespace kneeregen {
+
+// A count of patients that must not be shown: 1 .. min_cell - 1. Zero reveals nobody.
+inline bool IsSmallCount(size_t count, int min_cell) {
+  return count > 0 && count < static_cast<size_t>(min_cell);
+}
+
+// Nulls every number and object of `cell` (labels stay) and marks it suppressed with `reason`.
+void Suppress(Json& cell, const std::string& reason);
+std::string TooFewReason(int min_cell);  // "fewer than 11 patients"
+
+// {"n", "mean", "sd", "ci": {"lower", "upper", "level"}, "suppressed"}; t-based CI (t.test).
+Json MeanCell(std::span<const double> values, const AnalyticsSettings& settings);
+// Paired change after - before: {"n", "mean_change", "sd", "ci", "p", "suppressed"} (paired t.test).
+Json ChangeCell(std::span<const double> before, std::span<const double> after,
+                const AnalyticsSettings& settings);
+// {"n", "events", "estimate", "ci", "suppressed"}; Wilson interval (prop.test, no continuity correction).
+Json ProportionCell(size_t events, size_t n, const AnalyticsSettings& settings);
+// Follow-up completeness: {"expected", "answered", "share", "ci", "suppressed"}.
+Json CompletenessCell(size_t answered, size_t expected, const AnalyticsSettings& settings);
+// A count of patients: {"n", "suppressed"}.
+Json CountCell(size_t patients, const AnalyticsSettings& settings);
+
+// Cells of a partition whose total is shown: when exactly one non-zero cell is suppressed, the smallest
+// other non-zero cell is suppressed too, so the total minus the rest no longer reveals it. `sizes[i]` is
+// the number of patients in `*cells[i]`.
+void SuppressComplementary(const std::vector<Json*>& cells, const std::vector<size_t>& sizes, int min_cell);
+
+}  // namespace kneeregen

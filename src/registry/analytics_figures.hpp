@@ -1,0 +1,40 @@
+// The outcome figures of a cohort, each a JSON object carrying its N, its intervals, its follow-up
+// completeness and its suppressed cells (analytics_cells.hpp). One file per family: PROMs
+// (analytics_proms.cpp), safety (analytics_safety.cpp), knee survival (analytics_survival.cpp), MRI
+// cartilage (analytics_cartilage.cpp), the adjusted protocol comparison (analytics_adjusted.cpp).
+#pragma once
+
+#include <vector>
+
+#include "registry/analytics_rows.hpp"
+
+namespace kneeregen {
+
+using Cohort = std::vector<const CourseRow*>;
+
+// KOOS subscale means per timepoint and change from baseline (paired), with completeness.
+Json KoosTrajectories(const Cohort& cohort, const std::vector<std::string>& timepoints,
+                      const AnalyticsSettings& settings);
+// MIC responders per subscale and PASS on Pain at each follow-up timepoint, with the thresholds' sources.
+Json ResponderRates(const Cohort& cohort, const std::vector<std::string>& timepoints,
+                    const AnalyticsSettings& settings);
+// Adverse events per 100 sessions and per patient, by CTCAE grade.
+Json AdverseEventRates(const Cohort& cohort, const AnalyticsSettings& settings);
+// Time to knee surgery (TKA, UKA, osteotomy) per protocol: Kaplan–Meier with numbers at risk, cumulative
+// incidence with death as a competing risk, log-rank between protocols; the other knee's replacement.
+Json KneeSurvival(const Cohort& cohort, const AnalyticsSettings& settings);
+// MRI cartilage thickness change per region, baseline against follow-up measured with the same method.
+Json CartilageChangeFigure(const Cohort& cohort, const AnalyticsSettings& settings);
+// 12-month KOOS Pain change, split (more than one session intended) against single session, adjusted by
+// linear regression for baseline score, age, KL grade and BMI.
+Json SplitVersusSingle(const Cohort& cohort, const AnalyticsSettings& settings);
+
+// Follow-up completeness of a survival analysis (Clark's C): follow-up time observed over the time that
+// could have been observed up to `as_of`, death or knee surgery.
+Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& settings, const std::string& as_of);
+
+// Helpers shared by the figure files.
+std::optional<double> ScoreAt(const CourseRow& row, const std::string& timepoint, size_t scale);
+std::string ScaleTitle(const std::string& scale);
+
+}  // namespace kneeregen

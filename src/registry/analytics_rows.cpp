@@ -1,0 +1,365 @@
+#include "registry/analytics_rows.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "core/time.hpp"
+#include "registry/followups.hpp"
+#include "registry/record_queries.hpp"
+
+namespace kneeregen {
+
+namespace {
+
+std::string Str(const Json& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
+std::optional<double> Num(const Json& v) {
+  return v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt;
+}
+int64_t Id(const Json& v) { return v.is_number_integer() ? v.get<int64_t>() : 0; }
+
+bool IsKneeSurgery(const std::string& type) {
+  return type == "total_knee_replacement" || type == "unicompartmental_knee_replacement" ||
+         type == "osteotomy";
+}
+bool IsReplacement(const std::string& type) {
+  return type == "total_knee_replacement" || type == "unicompartmental_knee_replacement";
+}
+
+void Later(std::string& latest, const std::string& date) {
+  if (date.size() >= 10 && date.substr(0, 10) > latest) latest = date.substr(0, 10);
+}
+
+// A kind's records of one clinic, read a page at a time: a whole clinic is never held as JSON at once, which
+// at 10,000 patients halves the time spent allocating and freeing documents.
+class RecordPages {
+ public:
+  RecordPages(ReadTransaction& tx, const RecordSchema& schema, int64_t clinic_id, const FieldFilters& filters)
+      : tx_(tx), schema_(schema), clinic_id_(clinic_id) {
+    for (const auto& [name, value] : filters) query_.filters.emplace_back(schema.Field(name), value);
+    query_.limit = 1000;
+    Load();
+  }
+
+  class Iterator {
+   public:
+    explicit Iterator(RecordPages* pages) : pages_(pages) {}
+    const Json& operator*() const { return pages_->page_.items[index_]; }
+    Iterator& operator++() {
+      if (++index_ == pages_->page_.items.size() && pages_->page_.next_after_id) {
+        pages_->query_.after_id = *pages_->page_.next_after_id;
+        pages_->Load();
+        index_ = 0;
+      }
+      return *this;
+    }
+    bool operator!=(const Iterator&) const { return index_ < pages_->page_.items.size(); }
+
+   private:
+    RecordPages* pages_;
+    size_t index_ = 0;
+  };
+  Iterator begin() { return Iterator(this); }
+  Iterator end() { return Iterator(this); }
+
+ private:
+  void Load() { page_ = tx_.ListRecords(schema_, clinic_id_, query_); }
+
+  ReadTransaction& tx_;
+  const RecordSchema& schema_;
+  int64_t clinic_id_;
+  ListQuery query_;
+  RecordPage page_;
+};
+
+struct Assessment {
+  std::string date;
+  std::optional<int> kl;
+  std::optional<double> bmi;
+};
+
+struct Mri {
+  int64_t id = 0;
+  std::string date;
+  std::vector<std::tuple<std::string, std::string, double>> measurements;  // region, method, thickness
+};
+
+struct FollowUp {
+  int64_t course_id = 0;
+  std::string timepoint;
+  bool expected = false, answered = false;
+};
+
+// Everything read once, keyed for joining.
+class ClinicReader {
+ public:
+  ClinicReader(ReadTransaction& tx, int64_t clinic_id, std::string as_of)
+      : tx_(tx), clinic_id_(clinic_id), as_of_(std::move(as_of)) {}
+
+  ClinicRows Read() {
+    ClinicRows out;
+    out.as_of = as_of_;
+    auto clinic = tx_.GetClinic(clinic_id_);
+    out.synthetic = clinic && clinic->synthetic;
+    for (const auto& t : All("protocol-templates")) out.protocol_names[Id(t["id"])] = Str(t["name"]);
+    out.timepoints.push_back("baseline");
+    for (const auto& tp : CurrentPromSettings(tx_, clinic_id_).schedule.timepoints)
+      out.timepoints.push_back(tp.code);
+
+    ReadPeople();
+    ReadTreatment();
+    ReadEvents();
+    ReadProms();
+    ReadImaging();
+
+    for (auto& [id, course] : courses_) {
+      if (course.sessions == 0) continue;  // planned but never treated
+      out.synthetic = out.synthetic || course_synthetic_[id];
+      Complete(course);
+      out.courses.push_back(std::move(course));
+    }
+    for (auto& row : out.courses) {
+      if (!row.protocol_id)
+        row.protocol_name = "custom plan";
+      else
+        row.protocol_name = out.protocol_names[*row.protocol_id];
+    }
+    return out;
+  }
+
+ private:
+  RecordPages All(const char* kind, const FieldFilters& filters = {}) {
+    return RecordPages(tx_, KnownSchema(kind), clinic_id_, filters);
+  }
+
+  void ReadPeople() {
+    for (const auto& p : All("patients")) {
+      auto& person = people_[Id(p["id"])];
+      person.first = Str(p["birth_date"]);
+      person.second = Str(p["sex"]);
+    }
+    for (const auto& k : All("knees")) knee_patient_[Id(k["id"])] = Id(k["patient_id"]);
+    for (const auto& a : All("assessments")) {
+      const int64_t patient = Id(a["patient_id"]);
+      Assessment row{.date = Str(a["assessed_on"]), .bmi = Num(a["bmi"])};
+      if (a["kl_grade"].is_number_integer()) row.kl = a["kl_grade"].get<int>();
+      knee_assessments_[Id(a["knee_id"])].push_back(row);
+      patient_assessments_[patient].push_back(row);
+      Later(last_contact_[patient], row.date);
+    }
+  }
+
+  void ReadTreatment() {
+    for (const auto& c : All("treatment-courses")) {
+      CourseRow row;
+      row.course_id = Id(c["id"]);
+      row.patient_id = Id(c["patient_id"]);
+      row.knee_id = Id(c["knee_id"]);
+      row.product = Str(c["product"]);
+      if (c["template_id"].is_number_integer()) row.protocol_id = Id(c["template_id"]);
+      if (c["practitioner_id"].is_number_integer()) row.practitioner_id = Id(c["practitioner_id"]);
+      const Json& requested = c["plan_request"];
+      if (requested.is_object() && requested.contains("sessions") &&
+          requested["sessions"].is_number_integer())
+        row.sessions_intended = requested["sessions"].get<int>();
+      else if (c["sessions_planned"].is_number_integer())
+        row.sessions_intended = c["sessions_planned"].get<int>();
+      row.ligament_sites = c["ligament_sites"] == true;  // the plan's, until injections say otherwise
+      course_synthetic_[row.course_id] = c.value("synthetic", false) == true;
+      courses_.emplace(row.course_id, std::move(row));
+    }
+    for (const auto& s : All("treatment-sessions")) {
+      auto it = courses_.find(Id(s["course_id"]));
+      if (it == courses_.end()) continue;
+      CourseRow& row = it->second;
+      const std::string date = Str(s["performed_on"]);
+      ++row.sessions;
+      if (row.first_session.empty() || date < row.first_session) {
+        row.first_session = date;
+        first_injector_[row.course_id] = Id(s["practitioner_id"]);
+      }
+      Later(last_contact_[row.patient_id], date);
+    }
+    std::unordered_map<int64_t, bool> ligament;  // from what was injected, when injections were recorded
+    for (const auto& i : All("injections")) {
+      bool& any = ligament[Id(i["course_id"])];
+      any = any || Str(i["site"]) != "intra_articular";
+    }
+    // A course without a responsible clinician is attributed to whoever gave its first injection.
+    for (auto& [id, row] : courses_)
+      if (!row.practitioner_id && first_injector_.count(id)) row.practitioner_id = first_injector_[id];
+    for (const auto& [course, any] : ligament)
+      if (auto it = courses_.find(course); it != courses_.end()) it->second.ligament_sites = any;
+    for (const auto& e : All("adverse-events")) {
+      auto it = courses_.find(Id(e["course_id"]));
+      if (it == courses_.end()) continue;
+      it->second.adverse_events.push_back(
+          {.grade = e["ctcae_grade"].get<int>(), .serious = e["serious"] == true});
+      Later(last_contact_[it->second.patient_id], Str(e["onset_date"]));
+    }
+  }
+
+  void ReadEvents() {
+    for (const auto& e : All("outcome-events")) {
+      const int64_t patient = Id(e["patient_id"]);
+      events_[patient].push_back(e);
+      Later(last_contact_[patient], Str(e["event_date"]));
+    }
+  }
+
+  void ReadProms() {
+    std::unordered_map<int64_t, FollowUp> followups;
+    for (const auto& f : RecordPages(tx_, FollowUpSchema(), clinic_id_, {})) {
+      const std::string status = Str(f["status"]);
+      if (status == "cancelled") continue;
+      FollowUp row{.course_id = Id(f["course_id"]), .timepoint = Str(f["timepoint"])};
+      row.expected = status == "completed" || Str(f["window_closes"]) < as_of_;
+      followups.emplace(Id(f["id"]), row);
+      if (status == "completed") Later(last_contact_[Id(f["patient_id"])], Str(f["completed_at"]));
+    }
+    for (const auto& s : RecordPages(tx_, PromScoreSchema(), clinic_id_, {{"instrument", "koos"}})) {
+      auto f = followups.find(Id(s["followup_id"]));
+      if (f == followups.end()) continue;
+      auto course = courses_.find(f->second.course_id);
+      if (course == courses_.end()) continue;
+      KoosAt& at = course->second.koos[f->second.timepoint];
+      const std::string scale = Str(s["scale"]);
+      for (size_t k = 0; k < kKoosScales.size(); ++k)
+        if (scale == kKoosScales[k]) at.scores[k] = Num(s["score"]);
+      at.answered = true;
+    }
+    for (const auto& [id, f] : followups) {
+      auto course = courses_.find(f.course_id);
+      if (course == courses_.end()) continue;
+      KoosAt& at = course->second.koos[f.timepoint];
+      at.expected = at.expected || f.expected || at.answered;
+    }
+  }
+
+  void ReadImaging() {
+    std::unordered_map<int64_t, Mri> studies;
+    for (const auto& s : All("imaging-studies", {{"modality", "mri"}})) {
+      const int64_t knee = Id(s["knee_id"]);
+      studies.emplace(Id(s["id"]), Mri{.id = Id(s["id"]), .date = Str(s["study_date"])});
+      study_knee_[Id(s["id"])] = knee;
+      Later(last_contact_[knee_patient_[knee]], Str(s["study_date"]));
+    }
+    for (const auto& m : All("cartilage-measurements")) {
+      auto it = studies.find(Id(m["study_id"]));
+      if (it == studies.end()) continue;
+      it->second.measurements.emplace_back(Str(m["region"]), Str(m["segmentation_method"]),
+                                           m["thickness_mm"].get<double>());
+    }
+    for (auto& [id, study] : studies)
+      if (!study.measurements.empty()) knee_mris_[study_knee_[id]].push_back(std::move(study));
+  }
+
+  // Joins what was read onto one course.
+  void Complete(CourseRow& row) {
+    const std::string& start = row.first_session;
+    if (auto p = people_.find(row.patient_id); p != people_.end()) {
+      row.sex = p->second.second;
+      if (ParseDate(p->second.first) && ParseDate(start))
+        row.age = YearsBetween(*ParseDate(p->second.first), *ParseDate(start));
+    }
+    // The grade of the treated knee and the BMI as last recorded before treatment.
+    std::string kl_date, bmi_date;
+    for (const auto& a : knee_assessments_[row.knee_id])
+      if (a.kl && a.date <= start && a.date >= kl_date) kl_date = a.date, row.kl_grade = a.kl;
+    for (const auto& a : patient_assessments_[row.patient_id])
+      if (a.bmi && a.date <= start && a.date >= bmi_date) bmi_date = a.date, row.bmi = a.bmi;
+
+    for (const auto& e : events_[row.patient_id]) {
+      const std::string type = Str(e["event_type"]), date = Str(e["event_date"]);
+      if (type == "death") {
+        row.death = date;
+        continue;
+      }
+      if (date < start) continue;  // before treatment: not an outcome of it
+      const bool same_knee = Id(e["knee_id"]) == row.knee_id;
+      if (same_knee && IsKneeSurgery(type) &&
+          (!row.treated_knee_surgery || date < *row.treated_knee_surgery)) {
+        row.treated_knee_surgery = date;
+        row.surgery_type = type;
+      }
+      if (!same_knee && IsReplacement(type) && (!row.other_knee_replaced || date < *row.other_knee_replaced))
+        row.other_knee_replaced = date;
+    }
+    row.last_contact = std::max(last_contact_[row.patient_id], start);
+    if (row.last_contact > as_of_) row.last_contact = as_of_;
+
+    PairCartilage(row);
+  }
+
+  // Baseline: the knee's last measured MRI on or before the first session; follow-up: its last one after.
+  // Only regions measured with the same segmentation method at both are compared.
+  void PairCartilage(CourseRow& row) {
+    const Mri* baseline = nullptr;
+    const Mri* follow_up = nullptr;
+    for (const auto& m : knee_mris_[row.knee_id]) {
+      if (m.date <= row.first_session) {
+        if (!baseline || m.date > baseline->date) baseline = &m;
+      } else if (!follow_up || m.date > follow_up->date) {
+        follow_up = &m;
+      }
+    }
+    if (!baseline || !follow_up) return;
+    for (const auto& [region, method, after] : follow_up->measurements)
+      for (const auto& [region0, method0, before] : baseline->measurements)
+        if (region == region0 && method == method0)
+          row.cartilage.push_back({.region = region,
+                                   .method = method,
+                                   .baseline_mm = before,
+                                   .follow_up_mm = after,
+                                   .years = DaysBetween(baseline->date, follow_up->date) / 365.25});
+  }
+
+  ReadTransaction& tx_;
+  int64_t clinic_id_;
+  std::string as_of_;
+  std::map<int64_t, CourseRow> courses_;
+  std::unordered_map<int64_t, bool> course_synthetic_;
+  std::unordered_map<int64_t, std::pair<std::string, std::string>> people_;  // birth date, sex
+  std::unordered_map<int64_t, int64_t> knee_patient_, study_knee_;
+  std::unordered_map<int64_t, std::vector<Assessment>> knee_assessments_, patient_assessments_;
+  std::unordered_map<int64_t, std::vector<Json>> events_;
+  std::unordered_map<int64_t, std::vector<Mri>> knee_mris_;
+  std::unordered_map<int64_t, std::string> last_contact_;
+  std::unordered_map<int64_t, int64_t> first_injector_;
+};
+
+}  // namespace
+
+double DaysBetween(const std::string& from, const std::string& to) {
+  auto a = ParseDate(from);
+  auto b = ParseDate(to);
+  if (!a || !b) return 0;
+  return static_cast<double>((std::chrono::sys_days{*b} - std::chrono::sys_days{*a}).count());
+}
+
+ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id, const std::string& as_of) {
+  return ClinicReader(tx, clinic_id, as_of).Read();
+}
+
+bool Matches(const CourseRow& row, const CohortFilter& f) {
+  if (f.protocol_id && row.protocol_id != f.protocol_id) return false;
+  if (f.product && row.product != *f.product) return false;
+  if (f.sessions && row.sessions != *f.sessions) return false;
+  if (f.ligament_sites && row.ligament_sites != *f.ligament_sites) return false;
+  if (f.kl_grade && row.kl_grade != f.kl_grade) return false;
+  if ((f.age_min || f.age_max) && !row.age) return false;
+  if (f.age_min && *row.age < *f.age_min) return false;
+  if (f.age_max && *row.age >= *f.age_max + 1) return false;  // age_max 69 keeps 69.9
+  if (f.practitioner_id && row.practitioner_id != f.practitioner_id) return false;
+  if (f.first_session_from && row.first_session < *f.first_session_from) return false;
+  if (f.first_session_to && row.first_session > *f.first_session_to) return false;
+  return true;
+}
+
+std::vector<const CourseRow*> SelectRows(const ClinicRows& rows, const CohortFilter& filter) {
+  std::vector<const CourseRow*> selected;
+  for (const auto& row : rows.courses)
+    if (Matches(row, filter)) selected.push_back(&row);
+  return selected;
+}
+
+}  // namespace kneeregen
