@@ -1,6 +1,7 @@
 #include "registry/analytics_rows.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "core/time.hpp"
@@ -29,13 +30,22 @@ void Later(std::string& latest, const std::string& date) {
   if (date.size() >= 10 && date.substr(0, 10) > latest) latest = date.substr(0, 10);
 }
 
-// A kind's records of one clinic, read a page at a time: a whole clinic is never held as JSON at once, which
-// at 10,000 patients halves the time spent allocating and freeing documents.
+// The field `name` of `schema`; a name analytics asks for that the schema lacks is a programming error.
+const FieldSpec& Required(const RecordSchema& schema, const std::string& name) {
+  const FieldSpec* field = schema.Field(name);
+  if (!field) throw std::logic_error(schema.resource + " has no field " + name);
+  return *field;
+}
+
+// A kind's records of one clinic, read a page at a time and only the fields named: a whole clinic is never
+// held as JSON at once, and the large text and JSON columns analytics never looks at are never read.
 class RecordPages {
  public:
-  RecordPages(ReadTransaction& tx, const RecordSchema& schema, int64_t clinic_id, const FieldFilters& filters)
+  RecordPages(ReadTransaction& tx, const RecordSchema& schema, int64_t clinic_id,
+              std::initializer_list<const char*> fields, const FieldFilters& filters)
       : tx_(tx), schema_(schema), clinic_id_(clinic_id) {
-    for (const auto& [name, value] : filters) query_.filters.emplace_back(schema.Field(name), value);
+    for (const char* name : fields) query_.fields.push_back(&Required(schema, name));
+    for (const auto& [name, value] : filters) query_.filters.emplace_back(&Required(schema, name), value);
     query_.limit = 1000;
     Load();
   }
@@ -100,7 +110,7 @@ class ClinicReader {
     out.as_of = as_of_;
     auto clinic = tx_.GetClinic(clinic_id_);
     out.synthetic = clinic && clinic->synthetic;
-    for (const auto& t : All("protocol-templates")) out.protocol_names[Id(t["id"])] = Str(t["name"]);
+    for (const auto& t : All("protocol-templates", {"name"})) out.protocol_names[Id(t["id"])] = Str(t["name"]);
     out.timepoints.push_back("baseline");
     for (const auto& tp : CurrentPromSettings(tx_, clinic_id_).schedule.timepoints)
       out.timepoints.push_back(tp.code);
@@ -127,18 +137,18 @@ class ClinicReader {
   }
 
  private:
-  RecordPages All(const char* kind, const FieldFilters& filters = {}) {
-    return RecordPages(tx_, KnownSchema(kind), clinic_id_, filters);
+  RecordPages All(const char* kind, std::initializer_list<const char*> fields, const FieldFilters& filters = {}) {
+    return RecordPages(tx_, KnownSchema(kind), clinic_id_, fields, filters);
   }
 
   void ReadPeople() {
-    for (const auto& p : All("patients")) {
+    for (const auto& p : All("patients", {"birth_date", "sex"})) {
       auto& person = people_[Id(p["id"])];
       person.first = Str(p["birth_date"]);
       person.second = Str(p["sex"]);
     }
-    for (const auto& k : All("knees")) knee_patient_[Id(k["id"])] = Id(k["patient_id"]);
-    for (const auto& a : All("assessments")) {
+    for (const auto& k : All("knees", {"patient_id"})) knee_patient_[Id(k["id"])] = Id(k["patient_id"]);
+    for (const auto& a : All("assessments", {"patient_id", "knee_id", "assessed_on", "bmi", "kl_grade"})) {
       const int64_t patient = Id(a["patient_id"]);
       Assessment row{.date = Str(a["assessed_on"]), .bmi = Num(a["bmi"])};
       if (a["kl_grade"].is_number_integer()) row.kl = a["kl_grade"].get<int>();
@@ -149,7 +159,8 @@ class ClinicReader {
   }
 
   void ReadTreatment() {
-    for (const auto& c : All("treatment-courses")) {
+    for (const auto& c : All("treatment-courses", {"patient_id", "knee_id", "product", "template_id", "practitioner_id",
+                                                   "plan_request", "sessions_planned", "ligament_sites"})) {
       CourseRow row;
       row.course_id = Id(c["id"]);
       row.patient_id = Id(c["patient_id"]);
@@ -167,7 +178,7 @@ class ClinicReader {
       course_synthetic_[row.course_id] = c.value("synthetic", false) == true;
       courses_.emplace(row.course_id, std::move(row));
     }
-    for (const auto& s : All("treatment-sessions")) {
+    for (const auto& s : All("treatment-sessions", {"course_id", "performed_on", "practitioner_id"})) {
       auto it = courses_.find(Id(s["course_id"]));
       if (it == courses_.end()) continue;
       CourseRow& row = it->second;
@@ -180,7 +191,7 @@ class ClinicReader {
       Later(last_contact_[row.patient_id], date);
     }
     std::unordered_map<int64_t, bool> ligament;  // from what was injected, when injections were recorded
-    for (const auto& i : All("injections")) {
+    for (const auto& i : All("injections", {"course_id", "site"})) {
       bool& any = ligament[Id(i["course_id"])];
       any = any || Str(i["site"]) != "intra_articular";
     }
@@ -189,7 +200,7 @@ class ClinicReader {
       if (!row.practitioner_id && first_injector_.count(id)) row.practitioner_id = first_injector_[id];
     for (const auto& [course, any] : ligament)
       if (auto it = courses_.find(course); it != courses_.end()) it->second.ligament_sites = any;
-    for (const auto& e : All("adverse-events")) {
+    for (const auto& e : All("adverse-events", {"course_id", "ctcae_grade", "serious", "onset_date"})) {
       auto it = courses_.find(Id(e["course_id"]));
       if (it == courses_.end()) continue;
       it->second.adverse_events.push_back(
@@ -199,7 +210,7 @@ class ClinicReader {
   }
 
   void ReadEvents() {
-    for (const auto& e : All("outcome-events")) {
+    for (const auto& e : All("outcome-events", {"patient_id", "knee_id", "event_type", "event_date"})) {
       const int64_t patient = Id(e["patient_id"]);
       events_[patient].push_back(e);
       Later(last_contact_[patient], Str(e["event_date"]));
@@ -208,7 +219,8 @@ class ClinicReader {
 
   void ReadProms() {
     std::unordered_map<int64_t, FollowUp> followups;
-    for (const auto& f : RecordPages(tx_, FollowUpSchema(), clinic_id_, {})) {
+    for (const auto& f : RecordPages(tx_, FollowUpSchema(), clinic_id_,
+                                          {"course_id", "patient_id", "timepoint", "status", "window_closes", "completed_at"}, {})) {
       const std::string status = Str(f["status"]);
       if (status == "cancelled") continue;
       FollowUp row{.course_id = Id(f["course_id"]), .timepoint = Str(f["timepoint"])};
@@ -216,7 +228,8 @@ class ClinicReader {
       followups.emplace(Id(f["id"]), row);
       if (status == "completed") Later(last_contact_[Id(f["patient_id"])], Str(f["completed_at"]));
     }
-    for (const auto& s : RecordPages(tx_, PromScoreSchema(), clinic_id_, {{"instrument", "koos"}})) {
+    for (const auto& s : RecordPages(tx_, PromScoreSchema(), clinic_id_, {"followup_id", "scale", "score"},
+                                          {{"instrument", "koos"}})) {
       auto f = followups.find(Id(s["followup_id"]));
       if (f == followups.end()) continue;
       auto course = courses_.find(f->second.course_id);
@@ -237,13 +250,13 @@ class ClinicReader {
 
   void ReadImaging() {
     std::unordered_map<int64_t, Mri> studies;
-    for (const auto& s : All("imaging-studies", {{"modality", "mri"}})) {
+    for (const auto& s : All("imaging-studies", {"knee_id", "study_date"}, {{"modality", "mri"}})) {
       const int64_t knee = Id(s["knee_id"]);
       studies.emplace(Id(s["id"]), Mri{.id = Id(s["id"]), .date = Str(s["study_date"])});
       study_knee_[Id(s["id"])] = knee;
       Later(last_contact_[knee_patient_[knee]], Str(s["study_date"]));
     }
-    for (const auto& m : All("cartilage-measurements")) {
+    for (const auto& m : All("cartilage-measurements", {"study_id", "region", "segmentation_method", "thickness_mm"})) {
       auto it = studies.find(Id(m["study_id"]));
       if (it == studies.end()) continue;
       it->second.measurements.emplace_back(Str(m["region"]), Str(m["segmentation_method"]),

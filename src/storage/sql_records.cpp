@@ -11,9 +11,17 @@ namespace {
 constexpr const char* kBaseColumns = "id, version, created_at, updated_at, synthetic";
 constexpr size_t kBaseColumnCount = 5;
 
-std::string SelectList(const RecordSchema& schema) {
+// The fields a read fetches: all of the schema's, or the chosen ones.
+std::vector<const FieldSpec*> FetchedFields(const RecordSchema& schema, const std::vector<const FieldSpec*>& chosen) {
+  if (!chosen.empty()) return chosen;
+  std::vector<const FieldSpec*> all;
+  for (const auto& f : schema.fields) all.push_back(&f);
+  return all;
+}
+
+std::string SelectList(const std::vector<const FieldSpec*>& fields) {
   std::string sql = kBaseColumns;
-  for (const auto& f : schema.fields) sql += ", " + f.name;
+  for (const FieldSpec* f : fields) sql += ", " + f->name;
   return sql;
 }
 
@@ -41,15 +49,17 @@ Json FromSql(const FieldSpec& f, const SqlValue& cell) {
   }
 }
 
-Json RowToRecord(const RecordSchema& schema, const std::vector<SqlValue>& row) {
+Json RowToRecord(const RecordSchema& schema, const std::vector<const FieldSpec*>& fields,
+                 const std::vector<SqlValue>& row) {
   Json record = Json::object();
   record["id"] = CellInt(row[0]);
   record["version"] = CellInt(row[1]);
   record["created_at"] = CellText(row[2]);
   record["updated_at"] = CellText(row[3]);
   record["synthetic"] = CellInt(row[4]) != 0;
-  for (size_t i = 0; i < schema.fields.size(); ++i)
-    record[schema.fields[i].name] = FromSql(schema.fields[i], row[kBaseColumnCount + i]);
+  if (fields.size() < schema.fields.size())
+    for (const auto& f : schema.fields) record[f.name] = nullptr;  // not read: every key is still there
+  for (size_t i = 0; i < fields.size(); ++i) record[fields[i]->name] = FromSql(*fields[i], row[kBaseColumnCount + i]);
   return record;
 }
 
@@ -67,15 +77,16 @@ std::string PrefixPattern(const std::string& text) {
 }  // namespace
 
 std::optional<Json> SqlTransaction::GetRecord(const RecordSchema& schema, int64_t clinic_id, int64_t id) {
-  auto result = db_.Query("SELECT " + SelectList(schema) + " FROM " + schema.table +
-                              " WHERE clinic_id = ? AND id = ?",
+  const auto fields = FetchedFields(schema, {});
+  auto result = db_.Query("SELECT " + SelectList(fields) + " FROM " + schema.table + " WHERE clinic_id = ? AND id = ?",
                           {clinic_id, id});
   if (result.rows.empty()) return std::nullopt;
-  return RowToRecord(schema, result.rows[0]);
+  return RowToRecord(schema, fields, result.rows[0]);
 }
 
 RecordPage SqlTransaction::ListRecords(const RecordSchema& schema, int64_t clinic_id, const ListQuery& query) {
-  std::string sql = "SELECT " + SelectList(schema) + " FROM " + schema.table + " WHERE clinic_id = ?";
+  const auto fields = FetchedFields(schema, query.fields);
+  std::string sql = "SELECT " + SelectList(fields) + " FROM " + schema.table + " WHERE clinic_id = ?";
   std::vector<SqlValue> params = {clinic_id};
   if (query.after_id > 0 || !query.newest_first) {
     sql += query.newest_first ? " AND id < ?" : " AND id > ?";
@@ -103,7 +114,7 @@ RecordPage SqlTransaction::ListRecords(const RecordSchema& schema, int64_t clini
   auto result = db_.Query(sql, params);
   RecordPage page;
   for (size_t i = 0; i < result.rows.size() && i < static_cast<size_t>(query.limit); ++i)
-    page.items.push_back(RowToRecord(schema, result.rows[i]));
+    page.items.push_back(RowToRecord(schema, fields, result.rows[i]));
   if (result.rows.size() > static_cast<size_t>(query.limit)) page.next_after_id = page.items.back()["id"];
   return page;
 }

@@ -213,6 +213,29 @@ TEST_P(StoreConformance, FiltersMatchValuesAndNull) {
   });
 }
 
+TEST_P(StoreConformance, ChosenFieldsAreReadAndTheOthersComeBackNull) {
+  const auto& patients = SchemaOf("patients");
+  int64_t clinic = AddClinic();
+  Json record = PatientRecord("MRN-1", "Adams");
+  record["sex"] = "male";
+  record["email"] = "a@example.org";
+  int64_t id = AddPatient(clinic, record);
+  MustRead([&](ReadTransaction& tx) {
+    ListQuery query;
+    query.fields = {patients.Field("sex"), patients.Field("mrn")};
+    query.filters = {{patients.Field("email"), "a@example.org"}};  // filters may name fields not chosen
+    auto page = tx.ListRecords(patients, clinic, query);
+    ASSERT_EQ(page.items.size(), 1u);
+    const Json& read = page.items[0];
+    EXPECT_EQ(read.at("id"), id);
+    EXPECT_EQ(read.at("sex"), "male");
+    EXPECT_EQ(read.at("mrn"), "MRN-1");
+    EXPECT_TRUE(read.at("email").is_null()) << "a field not chosen is not read";
+    EXPECT_TRUE(read.at("family_name").is_null());
+    EXPECT_EQ(read.size(), tx.ListRecords(patients, clinic, ListQuery{}).items[0].size()) << "every key is there";
+  });
+}
+
 TEST_P(StoreConformance, SearchMatchesPrefixesCaseInsensitively) {
   const auto& patients = SchemaOf("patients");
   int64_t clinic = AddClinic();
