@@ -7,7 +7,7 @@
 #include <cmath>
 #include <map>
 
-#include "unit/registry/demo_prom_fixture.hpp"
+#include "unit/registry/demo_fixture.hpp"
 
 namespace kneeregen {
 namespace {

@@ -13,7 +13,7 @@
 #include "registry/survey_service.hpp"
 #include "scoring/instrument_catalogue.hpp"
 #include "scoring/score.hpp"
-#include "unit/registry/demo_prom_fixture.hpp"
+#include "unit/registry/demo_fixture.hpp"
 
 namespace kneeregen {
 namespace {

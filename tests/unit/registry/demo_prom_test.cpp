@@ -4,11 +4,10 @@
 // records against the server's own functions, demo_prom_model_test the shape of the data.
 #include <gtest/gtest.h>
 
-
 #include "registry/demo_proms.hpp"
 #include "registry/survey_service.hpp"
-#include "unit/registry/demo_prom_fixture.hpp"
 #include "support/pg_schema.hpp"
+#include "unit/registry/demo_fixture.hpp"
 
 namespace kneeregen {
 namespace {

@@ -14,44 +14,34 @@
 #include "registry/record_queries.hpp"
 #include "storage/open_store.hpp"
 #include "support/pg_schema.hpp"
+#include "unit/registry/demo_fixture.hpp"
 
 namespace kneeregen {
 namespace {
 
+using testing_demo::MemoryStore;
+using testing_demo::Seed;
+using testing_demo::WithoutWriteTimes;
 using testing_support::PgSchema;
+
+Actor Clinician(int64_t clinic_id) { return testing_demo::Actors::Clinician(clinic_id); }
 
 const char* const kTreatmentKinds[] = {
     "price-lists", "protocol-templates", "consent-templates", "treatment-courses",      "quotes",
     "invoices",    "payments",           "consents",          "consent-withdrawals",    "treatment-sessions",
     "injections",  "adverse-events",     "imaging-studies",   "cartilage-measurements", "worms-grades"};
 
-std::unique_ptr<Store> MemoryStore() { return std::move(OpenStore("sqlite::memory:")).value(); }
-
 // Every record of every kind, without the write timestamps that differ from run to run.
 std::map<std::string, std::vector<Json>> Snapshot(Store& store, int64_t clinic_id) {
   std::map<std::string, std::vector<Json>> out;
   Status status = store.Read([&](ReadTransaction& tx) -> Status {
     for (const auto& schema : AllRecordSchemas()) {
-      auto& records = out[schema.resource] = AllRecords(tx, schema, clinic_id, {});
-      for (auto& r : records) {
-        r.erase("created_at");
-        r.erase("updated_at");
-      }
+      out[schema.resource] = WithoutWriteTimes(AllRecords(tx, schema, clinic_id, {}));
     }
     return Ok{};
   });
   EXPECT_TRUE(status.ok());
   return out;
-}
-
-DemoSummary Seed(Store& store, int64_t patients, uint64_t seed) {
-  auto result = SeedDemoClinic(store, DemoOptions{.patients = patients, .seed = seed});
-  EXPECT_TRUE(result.ok());
-  return result.ok() ? *result : DemoSummary{};
-}
-
-Actor Clinician(int64_t clinic_id) {
-  return Actor{.username = "demo-test", .role = Role::kClinician, .clinic_id = clinic_id};
 }
 
 TEST(DemoTreatment, SameSeedGivesIdenticalRecords) {

@@ -1,4 +1,4 @@
-// Helpers shared by the demo clinic's PROM tests: seeding a store and reading back its PROM records.
+// Helpers shared by the demo clinic's tests: seeding a store, reading records back without their write times.
 #pragma once
 
 #include <gtest/gtest.h>
