@@ -3,6 +3,7 @@
 // answer is observational: who gets which protocol is chosen, not randomised, so the report says so beside
 // it.
 #include <algorithm>
+#include <tuple>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
@@ -19,19 +20,16 @@ constexpr const char* kObservational =
 
 }  // namespace
 
-Json SplitVersusSingle(const Cohort& cohort, const AnalyticsSettings& s) {
-  const std::string timepoint = "12m";
+Json SplitVersusSingle(const Cohort& cohort, std::optional<size_t> at_12m, const AnalyticsSettings& s) {
   std::vector<double> y, split, baseline, age, kl, bmi;
   size_t n_split = 0, n_single = 0;
   std::vector<double> change_split, change_single;
   size_t expected = 0, answered = 0;
+  if (at_12m) std::tie(answered, expected) = AnsweredOfExpected(cohort, *at_12m, AsOfDay(s));
   for (const CourseRow* row : cohort) {
-    if (auto it = row->koos.find(timepoint); it != row->koos.end() && it->second.expected) {
-      ++expected;
-      if (it->second.answered) ++answered;
-    }
-    auto before = ScoreAt(*row, "baseline", 0);
-    auto after = ScoreAt(*row, timepoint, 0);
+    if (!at_12m) break;
+    auto before = ScoreAt(*row, kBaseline, 0);
+    auto after = ScoreAt(*row, *at_12m, 0);
     if (!before || !after || !row->age || !row->kl_grade || !row->bmi) continue;
     // The protocol as intended: a split course stopped after one session (flare, surgery, choice) stays
     // split, or the comparison would credit the single-session group with the split group's dropouts.

@@ -27,14 +27,18 @@ Json KneeSurvival(const Cohort& cohort, const AnalyticsSettings& settings);
 Json CartilageChangeFigure(const Cohort& cohort, const AnalyticsSettings& settings);
 // 12-month KOOS Pain change, split (more than one session intended) against single session, adjusted by
 // linear regression for baseline score, age, KL grade and BMI.
-Json SplitVersusSingle(const Cohort& cohort, const AnalyticsSettings& settings);
+// `at_12m` is the position of "12m" in the clinic's timepoints, nothing when its schedule lacks one.
+Json SplitVersusSingle(const Cohort& cohort, std::optional<size_t> at_12m, const AnalyticsSettings& settings);
 
 // Follow-up completeness of a survival analysis (Clark's C): follow-up time observed over the time that
 // could have been observed up to `as_of`, death or knee surgery.
 Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& settings, const std::string& as_of);
 
-// Helpers shared by the figure files.
-std::optional<double> ScoreAt(const CourseRow& row, const std::string& timepoint, size_t scale);
+// Helpers shared by the figure files. Timepoints are positions in ClinicRows::timepoints; baseline is first.
+inline constexpr size_t kBaseline = 0;
+std::optional<double> ScoreAt(const CourseRow& row, size_t timepoint, size_t scale);
+// Courses answered at a timepoint, of those due there on `as_of`.
+std::pair<size_t, size_t> AnsweredOfExpected(const Cohort& cohort, size_t timepoint, Day as_of);
 std::string ScaleTitle(const std::string& scale);
 
 }  // namespace kneeregen

@@ -6,10 +6,21 @@
 
 namespace kneeregen {
 
-std::optional<double> ScoreAt(const CourseRow& row, const std::string& timepoint, size_t scale) {
-  auto it = row.koos.find(timepoint);
-  if (it == row.koos.end() || !it->second.answered) return std::nullopt;
-  return it->second.scores[scale];
+std::optional<double> ScoreAt(const CourseRow& row, size_t timepoint, size_t scale) {
+  const KoosAt& at = row.koos[timepoint];
+  if (!at.answered) return std::nullopt;
+  return at.scores[scale];
+}
+
+std::pair<size_t, size_t> AnsweredOfExpected(const Cohort& cohort, size_t timepoint, Day as_of) {
+  size_t expected = 0, answered = 0;
+  for (const CourseRow* row : cohort) {
+    const KoosAt& at = row->koos[timepoint];
+    if (!at.DueOn(as_of)) continue;
+    ++expected;
+    if (at.answered) ++answered;
+  }
+  return {answered, expected};
 }
 
 std::string ScaleTitle(const std::string& scale) {
@@ -23,25 +34,14 @@ std::string ScaleTitle(const std::string& scale) {
 
 namespace {
 
-std::pair<size_t, size_t> AnsweredOfExpected(const Cohort& cohort, const std::string& timepoint) {
-  size_t expected = 0, answered = 0;
-  for (const CourseRow* row : cohort) {
-    auto it = row->koos.find(timepoint);
-    if (it == row->koos.end() || !it->second.expected) continue;
-    ++expected;
-    if (it->second.answered) ++answered;
-  }
-  return {answered, expected};
-}
-
 struct Pairs {
   std::vector<double> before, after;
 };
 
-Pairs PairedScores(const Cohort& cohort, const std::string& timepoint, size_t scale) {
+Pairs PairedScores(const Cohort& cohort, size_t timepoint, size_t scale) {
   Pairs pairs;
   for (const CourseRow* row : cohort) {
-    auto b = ScoreAt(*row, "baseline", scale);
+    auto b = ScoreAt(*row, kBaseline, scale);
     auto a = ScoreAt(*row, timepoint, scale);
     if (!b || !a) continue;
     pairs.before.push_back(*b);
@@ -54,18 +54,19 @@ Pairs PairedScores(const Cohort& cohort, const std::string& timepoint, size_t sc
 
 Json KoosTrajectories(const Cohort& cohort, const std::vector<std::string>& timepoints,
                       const AnalyticsSettings& settings) {
+  const Day as_of = AsOfDay(settings);
   Json scales = Json::array();
   for (size_t k = 0; k < kKoosScales.size(); ++k) {
     Json points = Json::array();
-    for (const auto& timepoint : timepoints) {
+    for (size_t timepoint = 0; timepoint < timepoints.size(); ++timepoint) {
       std::vector<double> values;
       for (const CourseRow* row : cohort)
         if (auto v = ScoreAt(*row, timepoint, k)) values.push_back(*v);
-      auto [answered, expected] = AnsweredOfExpected(cohort, timepoint);
-      Json point = {{"timepoint", timepoint},
+      auto [answered, expected] = AnsweredOfExpected(cohort, timepoint, as_of);
+      Json point = {{"timepoint", timepoints[timepoint]},
                     {"score", MeanCell(values, settings)},
                     {"completeness", CompletenessCell(answered, expected, settings)}};
-      if (timepoint != "baseline") {
+      if (timepoint != kBaseline) {
         Pairs pairs = PairedScores(cohort, timepoint, k);
         point["change_from_baseline"] = ChangeCell(pairs.before, pairs.after, settings);
       }
@@ -93,17 +94,18 @@ Json ResponderRates(const Cohort& cohort, const std::vector<std::string>& timepo
                           {"source", it->second.source},
                           {"verified", it->second.verified}});
   }
+  const Day as_of = AsOfDay(settings);
   Json points = Json::array();
-  for (const auto& timepoint : timepoints) {
-    if (timepoint == "baseline") continue;
-    auto [answered, expected] = AnsweredOfExpected(cohort, timepoint);
+  for (size_t timepoint = 0; timepoint < timepoints.size(); ++timepoint) {
+    if (timepoint == kBaseline) continue;
+    auto [answered, expected] = AnsweredOfExpected(cohort, timepoint, as_of);
     Json scales = Json::array();
     for (size_t k = 0; k < kKoosScales.size(); ++k) {
       auto it = settings.mic.by_scale.find(kKoosScales[k]);
       if (it == settings.mic.by_scale.end()) continue;
       size_t n = 0, responders = 0;
       for (const CourseRow* row : cohort) {
-        auto responder = stats::IsMicResponder(ScoreAt(*row, "baseline", k), ScoreAt(*row, timepoint, k),
+        auto responder = stats::IsMicResponder(ScoreAt(*row, kBaseline, k), ScoreAt(*row, timepoint, k),
                                                it->second.value);
         if (!responder) continue;
         ++n;
@@ -120,7 +122,7 @@ Json ResponderRates(const Cohort& cohort, const std::vector<std::string>& timepo
       ++n_pass;
       if (*pass) ++in_pass;
     }
-    points.push_back({{"timepoint", timepoint},
+    points.push_back({{"timepoint", timepoints[timepoint]},
                       {"completeness", CompletenessCell(answered, expected, settings)},
                       {"mic_responders", scales},
                       {"pass_pain", ProportionCell(in_pass, n_pass, settings)}});

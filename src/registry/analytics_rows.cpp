@@ -95,25 +95,25 @@ struct Mri {
 
 struct FollowUp {
   int64_t course_id = 0;
-  std::string timepoint;
-  bool expected = false, answered = false;
+  size_t timepoint = 0;  // index into ClinicRows::timepoints
+  bool completed = false;
+  Day window_closes = kNoDay;
 };
 
 // Everything read once, keyed for joining.
 class ClinicReader {
  public:
-  ClinicReader(ReadTransaction& tx, int64_t clinic_id, std::string as_of)
-      : tx_(tx), clinic_id_(clinic_id), as_of_(std::move(as_of)) {}
+  ClinicReader(ReadTransaction& tx, int64_t clinic_id) : tx_(tx), clinic_id_(clinic_id) {}
 
   ClinicRows Read() {
     ClinicRows out;
-    out.as_of = as_of_;
     auto clinic = tx_.GetClinic(clinic_id_);
     out.synthetic = clinic && clinic->synthetic;
     for (const auto& t : All("protocol-templates", {"name"})) out.protocol_names[Id(t["id"])] = Str(t["name"]);
     out.timepoints.push_back("baseline");
     for (const auto& tp : CurrentPromSettings(tx_, clinic_id_).schedule.timepoints)
       out.timepoints.push_back(tp.code);
+    for (size_t i = 0; i < out.timepoints.size(); ++i) timepoint_index_.emplace(out.timepoints[i], i);
 
     ReadPeople();
     ReadTreatment();
@@ -175,6 +175,7 @@ class ClinicReader {
       else if (c["sessions_planned"].is_number_integer())
         row.sessions_intended = c["sessions_planned"].get<int>();
       row.ligament_sites = c["ligament_sites"] == true;  // the plan's, until injections say otherwise
+      row.koos.resize(timepoint_index_.size());
       course_synthetic_[row.course_id] = c.value("synthetic", false) == true;
       courses_.emplace(row.course_id, std::move(row));
     }
@@ -184,8 +185,9 @@ class ClinicReader {
       CourseRow& row = it->second;
       const std::string date = Str(s["performed_on"]);
       ++row.sessions;
-      if (row.first_session.empty() || date < row.first_session) {
-        row.first_session = date;
+      std::string& first = first_session_[row.course_id];
+      if (first.empty() || date < first) {
+        first = date;
         first_injector_[row.course_id] = Id(s["practitioner_id"]);
       }
       Later(last_contact_[row.patient_id], date);
@@ -223,8 +225,12 @@ class ClinicReader {
                                           {"course_id", "patient_id", "timepoint", "status", "window_closes", "completed_at"}, {})) {
       const std::string status = Str(f["status"]);
       if (status == "cancelled") continue;
-      FollowUp row{.course_id = Id(f["course_id"]), .timepoint = Str(f["timepoint"])};
-      row.expected = status == "completed" || Str(f["window_closes"]) < as_of_;
+      auto timepoint = timepoint_index_.find(Str(f["timepoint"]));
+      if (timepoint == timepoint_index_.end()) continue;  // no longer in the clinic's schedule
+      FollowUp row{.course_id = Id(f["course_id"]),
+                   .timepoint = timepoint->second,
+                   .completed = status == "completed",
+                   .window_closes = ToDay(Str(f["window_closes"])).value_or(kNoDay)};
       followups.emplace(Id(f["id"]), row);
       if (status == "completed") Later(last_contact_[Id(f["patient_id"])], Str(f["completed_at"]));
     }
@@ -244,7 +250,8 @@ class ClinicReader {
       auto course = courses_.find(f.course_id);
       if (course == courses_.end()) continue;
       KoosAt& at = course->second.koos[f.timepoint];
-      at.expected = at.expected || f.expected || at.answered;
+      at.completed = at.completed || f.completed;
+      at.window_closes = std::min(at.window_closes, f.window_closes);
     }
   }
 
@@ -268,7 +275,8 @@ class ClinicReader {
 
   // Joins what was read onto one course.
   void Complete(CourseRow& row) {
-    const std::string& start = row.first_session;
+    const std::string& start = first_session_[row.course_id];
+    row.first_session = ToDay(start).value_or(0);
     if (auto p = people_.find(row.patient_id); p != people_.end()) {
       row.sex = p->second.second;
       if (ParseDate(p->second.first) && ParseDate(start))
@@ -281,35 +289,36 @@ class ClinicReader {
     for (const auto& a : patient_assessments_[row.patient_id])
       if (a.bmi && a.date <= start && a.date >= bmi_date) bmi_date = a.date, row.bmi = a.bmi;
 
+    std::string death, surgery, other_knee;
     for (const auto& e : events_[row.patient_id]) {
       const std::string type = Str(e["event_type"]), date = Str(e["event_date"]);
       if (type == "death") {
-        row.death = date;
+        death = date;
         continue;
       }
       if (date < start) continue;  // before treatment: not an outcome of it
       const bool same_knee = Id(e["knee_id"]) == row.knee_id;
-      if (same_knee && IsKneeSurgery(type) &&
-          (!row.treated_knee_surgery || date < *row.treated_knee_surgery)) {
-        row.treated_knee_surgery = date;
+      if (same_knee && IsKneeSurgery(type) && (surgery.empty() || date < surgery)) {
+        surgery = date;
         row.surgery_type = type;
       }
-      if (!same_knee && IsReplacement(type) && (!row.other_knee_replaced || date < *row.other_knee_replaced))
-        row.other_knee_replaced = date;
+      if (!same_knee && IsReplacement(type) && (other_knee.empty() || date < other_knee)) other_knee = date;
     }
-    row.last_contact = std::max(last_contact_[row.patient_id], start);
-    if (row.last_contact > as_of_) row.last_contact = as_of_;
+    row.death = ToDay(death);
+    row.treated_knee_surgery = ToDay(surgery);
+    row.other_knee_replaced = ToDay(other_knee);
+    row.last_recorded = ToDay(std::max(last_contact_[row.patient_id], start)).value_or(row.first_session);
 
-    PairCartilage(row);
+    PairCartilage(row, start);
   }
 
   // Baseline: the knee's last measured MRI on or before the first session; follow-up: its last one after.
   // Only regions measured with the same segmentation method at both are compared.
-  void PairCartilage(CourseRow& row) {
+  void PairCartilage(CourseRow& row, const std::string& start) {
     const Mri* baseline = nullptr;
     const Mri* follow_up = nullptr;
     for (const auto& m : knee_mris_[row.knee_id]) {
-      if (m.date <= row.first_session) {
+      if (m.date <= start) {
         if (!baseline || m.date > baseline->date) baseline = &m;
       } else if (!follow_up || m.date > follow_up->date) {
         follow_up = &m;
@@ -323,13 +332,14 @@ class ClinicReader {
                                    .method = method,
                                    .baseline_mm = before,
                                    .follow_up_mm = after,
-                                   .years = DaysBetween(baseline->date, follow_up->date) / 365.25});
+                                   .years = DaysBetween(*ToDay(baseline->date), *ToDay(follow_up->date)) / 365.25});
   }
 
   ReadTransaction& tx_;
   int64_t clinic_id_;
-  std::string as_of_;
+  std::unordered_map<std::string, size_t> timepoint_index_;
   std::map<int64_t, CourseRow> courses_;
+  std::unordered_map<int64_t, std::string> first_session_;
   std::unordered_map<int64_t, bool> course_synthetic_;
   std::unordered_map<int64_t, std::pair<std::string, std::string>> people_;  // birth date, sex
   std::unordered_map<int64_t, int64_t> knee_patient_, study_knee_;
@@ -342,16 +352,28 @@ class ClinicReader {
 
 }  // namespace
 
-double DaysBetween(const std::string& from, const std::string& to) {
-  auto a = ParseDate(from);
-  auto b = ParseDate(to);
-  if (!a || !b) return 0;
-  return static_cast<double>((std::chrono::sys_days{*b} - std::chrono::sys_days{*a}).count());
+std::optional<Day> ToDay(const std::string& date) {
+  auto parsed = ParseDate(date.substr(0, 10));
+  if (!parsed) return std::nullopt;
+  return static_cast<Day>(std::chrono::sys_days{*parsed}.time_since_epoch().count());
 }
 
-ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id, const std::string& as_of) {
-  return ClinicReader(tx, clinic_id, as_of).Read();
+std::string FromDay(Day day) {
+  return FormatDate(std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day}}});
 }
+
+Day AsOfDay(const AnalyticsSettings& settings) {
+  if (!settings.as_of) throw std::logic_error("analytics settings without as_of");
+  return *ToDay(*settings.as_of);
+}
+
+std::optional<size_t> ClinicRows::TimepointIndex(const std::string& code) const {
+  auto it = std::find(timepoints.begin(), timepoints.end(), code);
+  if (it == timepoints.end()) return std::nullopt;
+  return static_cast<size_t>(it - timepoints.begin());
+}
+
+ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id) { return ClinicReader(tx, clinic_id).Read(); }
 
 bool Matches(const CourseRow& row, const CohortFilter& f) {
   if (f.protocol_id && row.protocol_id != f.protocol_id) return false;
@@ -363,15 +385,21 @@ bool Matches(const CourseRow& row, const CohortFilter& f) {
   if (f.age_min && *row.age < *f.age_min) return false;
   if (f.age_max && *row.age >= *f.age_max + 1) return false;  // age_max 69 keeps 69.9
   if (f.practitioner_id && row.practitioner_id != f.practitioner_id) return false;
-  if (f.first_session_from && row.first_session < *f.first_session_from) return false;
-  if (f.first_session_to && row.first_session > *f.first_session_to) return false;
+  if (f.first_session_from && row.first_session < ToDay(*f.first_session_from)) return false;
+  if (f.first_session_to && row.first_session > ToDay(*f.first_session_to)) return false;
   return true;
 }
 
 std::vector<const CourseRow*> SelectRows(const ClinicRows& rows, const CohortFilter& filter) {
   std::vector<const CourseRow*> selected;
+  CohortFilter dates_once = filter;  // parsed once here, not once per row
+  dates_once.first_session_from.reset();
+  dates_once.first_session_to.reset();
+  const std::optional<Day> from = filter.first_session_from ? ToDay(*filter.first_session_from) : std::nullopt;
+  const std::optional<Day> to = filter.first_session_to ? ToDay(*filter.first_session_to) : std::nullopt;
   for (const auto& row : rows.courses)
-    if (Matches(row, filter)) selected.push_back(&row);
+    if (Matches(row, dates_once) && (!from || row.first_session >= *from) && (!to || row.first_session <= *to))
+      selected.push_back(&row);
   return selected;
 }
 

@@ -6,7 +6,10 @@
 // figure ever prints one.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,10 +23,23 @@ namespace kneeregen {
 // KOOS subscales in the order every figure lists them (scale ids of the KOOS definition).
 inline constexpr std::array<const char*, 5> kKoosScales = {"pain", "symptoms", "adl", "sport_rec", "qol"};
 
+// A calendar day as days since 1970-01-01: rows hold dates as numbers so a figure over a million courses
+// compares and subtracts integers instead of parsing text.
+using Day = int32_t;
+inline constexpr Day kNoDay = std::numeric_limits<Day>::max();  // "never": later than every real day
+std::optional<Day> ToDay(const std::string& date);               // YYYY-MM-DD, or nothing
+std::string FromDay(Day day);
+
+// What a course has at one follow-up timepoint. Nothing here depends on the day the figures are judged
+// on, so the same rows serve any `as_of` (DueOn decides).
 struct KoosAt {
-  bool expected = false;  // due: answered, or its window closed unanswered (not cancelled)
-  bool answered = false;  // completed with KOOS scores
+  bool answered = false;        // completed with KOOS scores
+  bool completed = false;       // a follow-up at this timepoint was completed
+  Day window_closes = kNoDay;   // the earliest close of its follow-ups that were not cancelled
   std::array<std::optional<double>, 5> scores;  // by kKoosScales
+
+  // Due on `as_of`: answered, or its window closed unanswered before that day (not cancelled).
+  bool DueOn(Day as_of) const { return answered || completed || window_closes < as_of; }
 };
 
 struct AdverseEventRow {
@@ -52,14 +68,18 @@ struct CourseRow {
   int sessions_intended = 0;  // in the plan as first requested, so a course stopped early keeps its protocol
   bool ligament_sites = false;
   std::optional<int64_t> practitioner_id;
-  std::string first_session;           // the earliest performed session
-  std::map<std::string, KoosAt> koos;  // by timepoint code ("baseline", "6w", "12m")
+  Day first_session = 0;      // the earliest performed session
+  std::vector<KoosAt> koos;   // by the clinic's timepoint order (ClinicRows::timepoints)
   // Knee surgery (TKA, UKA, osteotomy) on the treated knee after the first session, death, the other knee's
   // replacement after the first session, and the last day the patient is known to have been followed.
-  std::optional<std::string> treated_knee_surgery, surgery_type, death, other_knee_replaced;
-  std::string last_contact;
+  std::optional<Day> treated_knee_surgery, death, other_knee_replaced;
+  std::string surgery_type;
+  Day last_recorded = 0;  // never before the first session
   std::vector<AdverseEventRow> adverse_events;
   std::vector<CartilageChangeRow> cartilage;  // same method at baseline and follow-up only
+
+  // The last day the patient is known to have been followed, as seen on `as_of`.
+  Day LastContactOn(Day as_of) const { return std::min(last_recorded, as_of); }
 };
 
 struct ClinicRows {
@@ -67,17 +87,20 @@ struct ClinicRows {
   std::map<int64_t, std::string> protocol_names;  // template id -> name
   std::vector<std::string> timepoints;            // the clinic's schedule order: baseline, 6w, 3m, ...
   bool synthetic = false;                         // the clinic or any of its records is synthetic demo data
-  std::string as_of;
+
+  // Position of a timepoint code in `timepoints`, or nothing when the clinic's schedule lacks it.
+  std::optional<size_t> TimepointIndex(const std::string& code) const;
 };
 
-// Reads the whole clinic once. `as_of` is the day completeness and censoring are judged on.
-ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id, const std::string& as_of);
+// Reads the whole clinic once.
+ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id);
 
 bool Matches(const CourseRow& row, const CohortFilter& filter);
 std::vector<const CourseRow*> SelectRows(const ClinicRows& rows, const CohortFilter& filter);
 
-// Days between two YYYY-MM-DD dates.
-double DaysBetween(const std::string& from, const std::string& to);
+// The day figures are judged on (settings.as_of, set by the service before any figure runs).
+Day AsOfDay(const AnalyticsSettings& settings);
+inline double DaysBetween(Day from, Day to) { return static_cast<double>(to) - from; }
 inline constexpr double kDaysPerMonth = 365.25 / 12;
 
 }  // namespace kneeregen

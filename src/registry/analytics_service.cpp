@@ -44,7 +44,7 @@ Result<Json> AnalyticsService::Outcomes(const Actor& actor, const QueryParameter
   ClinicRows rows;
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     if (auto checked = CheckCohortFilterAgainst(tx, actor.clinic_id, *filter); !checked) return checked;
-    rows = ExtractClinicRows(tx, actor.clinic_id, *s.as_of);
+    rows = ExtractClinicRows(tx, actor.clinic_id);
     return Ok{};
   });
   if (!status) return status.error();
@@ -64,7 +64,7 @@ Result<Json> AnalyticsService::Outcomes(const Actor& actor, const QueryParameter
                 {"adverse_events", AdverseEventRates(cohort, s)},
                 {"knee_survival", KneeSurvival(cohort, s)},
                 {"cartilage", CartilageChangeFigure(cohort, s)},
-                {"split_vs_single", SplitVersusSingle(cohort, s)}}}};
+                {"split_vs_single", SplitVersusSingle(cohort, rows.TimepointIndex("12m"), s)}}}};
   if (rows.synthetic) out["synthetic_label"] = kSyntheticLabel;
   // The cohort's size follows the filter; a small cohort shows no count at all.
   for (auto& [name, figure] : out["figures"].items())
@@ -81,7 +81,7 @@ Result<Json> AnalyticsService::Expectation(const Actor& actor, const QueryParame
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     if (auto checked = CheckCohortFilterAgainst(tx, actor.clinic_id, request->AsFilter()); !checked)
       return checked;
-    rows = ExtractClinicRows(tx, actor.clinic_id, *s.as_of);
+    rows = ExtractClinicRows(tx, actor.clinic_id);
     return Ok{};
   });
   if (!status) return status.error();

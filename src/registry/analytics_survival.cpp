@@ -23,7 +23,7 @@ struct Times {
   std::vector<int> status;  // 0 censored, 1 knee surgery, 2 death first (competing)
 };
 
-void Add(Times& t, const CourseRow& row) {
+void Add(Times& t, const CourseRow& row, Day as_of) {
   if (row.treated_knee_surgery && (!row.death || *row.treated_knee_surgery <= *row.death)) {
     t.time.push_back(DaysBetween(row.first_session, *row.treated_knee_surgery) / kDaysPerMonth);
     t.event.push_back(1);
@@ -33,7 +33,7 @@ void Add(Times& t, const CourseRow& row) {
     t.event.push_back(0);
     t.status.push_back(2);
   } else {
-    t.time.push_back(DaysBetween(row.first_session, row.last_contact) / kDaysPerMonth);
+    t.time.push_back(DaysBetween(row.first_session, row.LastContactOn(as_of)) / kDaysPerMonth);
     t.event.push_back(0);
     t.status.push_back(0);
   }
@@ -76,13 +76,14 @@ Json Curve(const std::string& label, const Times& t, const AnalyticsSettings& s)
 }  // namespace
 
 Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& s, const std::string& as_of) {
+  const Day as_of_day = ToDay(as_of).value_or(kNoDay);
   double observed = 0, potential = 0;
   for (const CourseRow* row : cohort) {
-    std::string end = as_of;
+    Day end = as_of_day;
     if (row->death && *row->death < end) end = *row->death;
     if (row->treated_knee_surgery && *row->treated_knee_surgery < end) end = *row->treated_knee_surgery;
     potential += std::max(0.0, DaysBetween(row->first_session, end));
-    observed += std::max(0.0, DaysBetween(row->first_session, std::min(row->last_contact, end)));
+    observed += std::max(0.0, DaysBetween(row->first_session, std::min(row->LastContactOn(as_of_day), end)));
   }
   Json cell = {
       {"method", "Clark's C: follow-up time observed / time that could have been observed to " + as_of},
@@ -96,11 +97,12 @@ Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& s, cons
 }
 
 Json KneeSurvival(const Cohort& cohort, const AnalyticsSettings& s) {
+  const Day as_of = AsOfDay(s);
   Times all;
   std::map<std::string, Times> by_protocol;
   for (const CourseRow* row : cohort) {
-    Add(all, *row);
-    Add(by_protocol[row->protocol_name], *row);
+    Add(all, *row, as_of);
+    Add(by_protocol[row->protocol_name], *row, as_of);
   }
   Json curves = Json::array();
   curves.push_back(Curve("all", all, s));

@@ -1,6 +1,7 @@
 #include "registry/expectation_report.hpp"
 
 #include <set>
+#include <tuple>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
@@ -18,11 +19,16 @@ Json Bounds(const std::optional<double>& lower, const std::optional<double>& upp
   return {{"lower", *lower}, {"upper", *upper}, {"level", level}};
 }
 
-Json PainChangeDistribution(const Cohort& cohort, const AnalyticsSettings& s) {
+// KOOS Pain at baseline and at 12 months; nothing at 12 months when the clinic's schedule has no 12m.
+std::pair<std::optional<double>, std::optional<double>> PainAt12m(const CourseRow& row, std::optional<size_t> at) {
+  if (!at) return {ScoreAt(row, kBaseline, 0), std::nullopt};
+  return {ScoreAt(row, kBaseline, 0), ScoreAt(row, *at, 0)};
+}
+
+Json PainChangeDistribution(const Cohort& cohort, std::optional<size_t> at, const AnalyticsSettings& s) {
   std::vector<double> change;
   for (const CourseRow* row : cohort) {
-    auto before = ScoreAt(*row, "baseline", 0);
-    auto after = ScoreAt(*row, kTimepoint, 0);
+    auto [before, after] = PainAt12m(*row, at);
     if (before && after) change.push_back(*after - *before);
   }
   auto d = stats::Describe(change);
@@ -31,12 +37,12 @@ Json PainChangeDistribution(const Cohort& cohort, const AnalyticsSettings& s) {
   return cell;
 }
 
-Json Responders(const Cohort& cohort, const AnalyticsSettings& s) {
+Json Responders(const Cohort& cohort, std::optional<size_t> at, const AnalyticsSettings& s) {
   auto mic = s.mic.by_scale.find("pain");
   size_t n = 0, responders = 0;
   for (const CourseRow* row : cohort) {
-    auto r =
-        stats::IsMicResponder(ScoreAt(*row, "baseline", 0), ScoreAt(*row, kTimepoint, 0), mic->second.value);
+    auto [before, after] = PainAt12m(*row, at);
+    auto r = stats::IsMicResponder(before, after, mic->second.value);
     if (!r) continue;
     ++n;
     if (*r) ++responders;
@@ -48,13 +54,14 @@ Json Responders(const Cohort& cohort, const AnalyticsSettings& s) {
 }
 
 Json SurgeryFree(const Cohort& cohort, const AnalyticsSettings& s) {
+  const Day as_of = AsOfDay(s);
   std::vector<double> time;
   std::vector<int> event;
   for (const CourseRow* row : cohort) {
     const bool surgery =
         row->treated_knee_surgery && (!row->death || *row->treated_knee_surgery <= *row->death);
-    const std::string end =
-        surgery ? *row->treated_knee_surgery : (row->death ? *row->death : row->last_contact);
+    const Day end =
+        surgery ? *row->treated_knee_surgery : (row->death ? *row->death : row->LastContactOn(as_of));
     time.push_back(DaysBetween(row->first_session, end) / kDaysPerMonth);
     event.push_back(surgery ? 1 : 0);
   }
@@ -141,7 +148,7 @@ Json BuildExpectationReport(const ClinicRows& rows, const ExpectationQuery& q, c
   Json report = {
       {"title", "Outcomes of earlier patients like this at this clinic"},
       {"synthetic", rows.synthetic},
-      {"as_of", rows.as_of},
+      {"as_of", *s.as_of},
       {"criteria",
        {{"kl_grade", q.kl_grade},
         {"age_band", std::to_string(q.age_band_start()) + "-" + std::to_string(q.age_band_start() + 9)},
@@ -164,14 +171,11 @@ Json BuildExpectationReport(const ClinicRows& rows, const ExpectationQuery& q, c
                           ") have been treated here, too few to say anything about results at this clinic.";
     return report;
   }
+  const std::optional<size_t> at = rows.TimepointIndex(kTimepoint);
   size_t expected = 0, answered = 0;
-  for (const CourseRow* row : cohort)
-    if (auto it = row->koos.find(kTimepoint); it != row->koos.end() && it->second.expected) {
-      ++expected;
-      if (it->second.answered) ++answered;
-    }
-  report["pain_change_12m"] = PainChangeDistribution(cohort, s);
-  report["responders_12m"] = Responders(cohort, s);
+  if (at) std::tie(answered, expected) = AnsweredOfExpected(cohort, *at, AsOfDay(s));
+  report["pain_change_12m"] = PainChangeDistribution(cohort, at, s);
+  report["responders_12m"] = Responders(cohort, at, s);
   report["completeness_12m"] = CompletenessCell(answered, expected, s);
   report["surgery_free"] = SurgeryFree(cohort, s);
   report["statement"] = "Observed in " + std::to_string(patients.size()) + " earlier patients like this (" +
