@@ -12,6 +12,10 @@ namespace kneeregen {
 
 using Cohort = std::vector<const CourseRow*>;
 
+// Everything GET /api/v1/analytics/outcomes answers for the courses `filter` selects, except the synthetic
+// label (the service adds it): counts of courses and patients, and each figure below.
+Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const AnalyticsSettings& settings);
+
 // KOOS subscale means per timepoint and change from baseline (paired), with completeness.
 Json KoosTrajectories(const Cohort& cohort, const std::vector<std::string>& timepoints,
                       const AnalyticsSettings& settings);

@@ -1,7 +1,6 @@
 #include "registry/analytics_service.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "core/time.hpp"
 #include "registry/analytics_cells.hpp"
@@ -49,26 +48,8 @@ Result<Json> AnalyticsService::Outcomes(const Actor& actor, const QueryParameter
   });
   if (!status) return status.error();
 
-  const Cohort cohort = SelectRows(rows, *filter);
-  std::set<int64_t> patients;
-  for (const CourseRow* row : cohort) patients.insert(row->patient_id);
-  Json out = {{"synthetic", rows.synthetic},
-              {"as_of", *s.as_of},
-              {"filter", filter->ToJson()},
-              {"min_cell", s.min_cell},
-              {"courses", CountCell(cohort.size(), s)},
-              {"patients", CountCell(patients.size(), s)},
-              {"figures",
-               {{"koos", KoosTrajectories(cohort, rows.timepoints, s)},
-                {"responders", ResponderRates(cohort, rows.timepoints, s)},
-                {"adverse_events", AdverseEventRates(cohort, s)},
-                {"knee_survival", KneeSurvival(cohort, s)},
-                {"cartilage", CartilageChangeFigure(cohort, s)},
-                {"split_vs_single", SplitVersusSingle(cohort, rows.TimepointIndex("12m"), s)}}}};
+  Json out = OutcomeReport(rows, *filter, s);
   if (rows.synthetic) out["synthetic_label"] = kSyntheticLabel;
-  // The cohort's size follows the filter; a small cohort shows no count at all.
-  for (auto& [name, figure] : out["figures"].items())
-    if (figure["n"].is_number() && IsSmallCount(figure["n"].get<size_t>(), s.min_cell)) figure["n"] = nullptr;
   return out;
 }
 
