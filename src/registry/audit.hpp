@@ -30,6 +30,16 @@ struct AuditEntry {
   std::string hash;
 };
 
+// One audit row without its before/after documents: enough for a reader that keeps derived data (the
+// analytics snapshot) to learn which records changed since it last looked, without paying for the documents.
+struct AuditChange {
+  int64_t id = 0;
+  std::string action;
+  std::string object_type;
+  std::optional<int64_t> object_id;
+  std::optional<int64_t> patient_id;
+};
+
 // SHA-256 over the previous hash and every field of the entry, in a fixed order with length prefixes so
 // that no two different entries serialise alike.
 std::string ComputeAuditHash(const AuditEntry& entry, const std::string& prev_hash);

@@ -87,6 +87,12 @@ class ReadTransaction {
 
   // Audit rows in id order, from `after_id` on; clinic_id = nullopt reads every clinic's rows.
   virtual std::vector<AuditEntry> ListAudit(std::optional<int64_t> clinic_id, int64_t after_id, int limit) = 0;
+  // The clinic's newest audit id, 0 when it has none: one probe of the (clinic_id, id) index, so a reader
+  // can ask on every request whether anything changed.
+  virtual int64_t LatestAuditId(int64_t clinic_id) = 0;
+  // The clinic's audit rows after `after_id`, in id order, at most `limit` (none when limit <= 0), without
+  // the before/after documents.
+  virtual std::vector<AuditChange> ListAuditChanges(int64_t clinic_id, int64_t after_id, int limit) = 0;
   virtual int64_t CountRecords(const RecordSchema& schema, int64_t clinic_id) = 0;
 
   // Screenings in id order after `after_id`, of one patient when `patient_id` is set; at most `limit`.

@@ -1,4 +1,4 @@
-// Clinics, staff accounts, sessions and the audit trail in portable SQL.
+// Clinics, staff accounts and sessions in portable SQL.
 #include "core/time.hpp"
 #include "storage/sql_transaction.hpp"
 
@@ -9,9 +9,6 @@ namespace {
 constexpr const char* kClinicColumns = "id, name, time_zone, synthetic, created_at";
 constexpr const char* kUserColumns = "id, username, display_name, password_hash, active, created_at";
 constexpr const char* kSessionColumns = "token_hash, user_id, clinic_id, csrf_token, created_at, last_seen_at";
-constexpr const char* kAuditColumns =
-    "id, at, user_id, username, role, clinic_id, action, object_type, object_id, patient_id, before_json, "
-    "after_json, reason, request_id, ip, prev_hash, hash";
 
 Clinic ToClinic(const std::vector<SqlValue>& r) {
   return Clinic{CellInt(r[0]), CellText(r[1]), CellText(r[2]), CellInt(r[3]) != 0, CellText(r[4])};
@@ -23,35 +20,6 @@ User ToUser(const std::vector<SqlValue>& r) {
 
 Membership ToMembership(const std::vector<SqlValue>& r) {
   return Membership{CellInt(r[0]), CellInt(r[1]), ParseRole(CellText(r[2])).value_or(Role::kResearcher)};
-}
-
-std::optional<int64_t> OptionalInt(const SqlValue& cell) {
-  if (CellIsNull(cell)) return std::nullopt;
-  return CellInt(cell);
-}
-
-SqlValue OptionalSql(const std::optional<int64_t>& v) { return v ? SqlValue{*v} : SqlValue{}; }
-
-AuditEntry ToAudit(const std::vector<SqlValue>& r) {
-  AuditEntry e;
-  e.id = CellInt(r[0]);
-  e.at = CellText(r[1]);
-  e.user_id = OptionalInt(r[2]);
-  e.username = CellText(r[3]);
-  e.role = CellText(r[4]);
-  e.clinic_id = OptionalInt(r[5]);
-  e.action = CellText(r[6]);
-  e.object_type = CellText(r[7]);
-  e.object_id = OptionalInt(r[8]);
-  e.patient_id = OptionalInt(r[9]);
-  e.before_json = CellText(r[10]);
-  e.after_json = CellText(r[11]);
-  e.reason = CellText(r[12]);
-  e.request_id = CellText(r[13]);
-  e.ip = CellText(r[14]);
-  e.prev_hash = CellText(r[15]);
-  e.hash = CellText(r[16]);
-  return e;
 }
 
 template <class T, class F>
@@ -110,17 +78,6 @@ std::optional<Session> SqlTransaction::FindSession(const std::string& token_hash
   return Session{CellText(r[0]), CellInt(r[1]), CellInt(r[2]), CellText(r[3]), CellText(r[4]), CellText(r[5])};
 }
 
-std::vector<AuditEntry> SqlTransaction::ListAudit(std::optional<int64_t> clinic_id, int64_t after_id, int limit) {
-  std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit WHERE id > ?";
-  std::vector<SqlValue> params = {after_id};
-  if (clinic_id) {
-    sql += " AND clinic_id = ?";
-    params.push_back(*clinic_id);
-  }
-  params.push_back(int64_t{limit});
-  return All<AuditEntry>(db_.Query(sql + " ORDER BY id LIMIT ?", params), ToAudit);
-}
-
 int64_t SqlTransaction::InsertClinic(const Clinic& c) {
   return CellInt(db_.Query("INSERT INTO clinics (name, time_zone, synthetic, created_at) VALUES (?, ?, ?, ?) "
                            "RETURNING id",
@@ -174,20 +131,6 @@ void SqlTransaction::DeleteSessionsOfUser(int64_t user_id) {
 int64_t SqlTransaction::DeleteSessionsIdleSince(const std::string& before) {
   return static_cast<int64_t>(
       db_.Query("DELETE FROM sessions WHERE last_seen_at < ? RETURNING token_hash", {before}).rows.size());
-}
-
-void SqlTransaction::AppendAudit(AuditEntry& e) {
-  if (!audit_lock_sql_.empty()) db_.Execute(audit_lock_sql_);
-  auto last = db_.Query("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
-  e.id = last.rows.empty() ? 1 : CellInt(last.rows[0][0]) + 1;
-  e.prev_hash = last.rows.empty() ? "" : CellText(last.rows[0][1]);
-  if (e.at.empty()) e.at = NowTimestamp();
-  e.hash = ComputeAuditHash(e, e.prev_hash);
-  db_.Query(std::string("INSERT INTO audit (") + kAuditColumns +
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {e.id, e.at, OptionalSql(e.user_id), e.username, e.role, OptionalSql(e.clinic_id), e.action,
-             e.object_type, OptionalSql(e.object_id), OptionalSql(e.patient_id), e.before_json, e.after_json,
-             e.reason, e.request_id, e.ip, e.prev_hash, e.hash});
 }
 
 }  // namespace kneeregen

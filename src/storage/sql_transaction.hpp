@@ -29,6 +29,8 @@ class SqlTransaction : public WriteTransaction {
   std::vector<Membership> MembershipsOfClinic(int64_t clinic_id) override;
   std::optional<Session> FindSession(const std::string& token_hash) override;
   std::vector<AuditEntry> ListAudit(std::optional<int64_t> clinic_id, int64_t after_id, int limit) override;
+  int64_t LatestAuditId(int64_t clinic_id) override;
+  std::vector<AuditChange> ListAuditChanges(int64_t clinic_id, int64_t after_id, int limit) override;
   std::optional<ScreeningRow> GetScreening(int64_t clinic_id, int64_t id) override;
   std::vector<ScreeningRow> ListScreenings(int64_t clinic_id, std::optional<int64_t> patient_id, int64_t after_id,
                                            int limit) override;

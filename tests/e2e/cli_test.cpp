@@ -167,16 +167,16 @@ TEST(InitCommand, CreatesADatabaseAtTheLatestSchemaVersionAndIsIdempotent) {
   std::string path = dir.File("x.db");
   CommandResult first = RunKneeregen({"init", "--db", "sqlite:" + path});
   ASSERT_EQ(first.exit_code, 0) << Describe(first);
-  EXPECT_NE(first.out.find("schema version 7"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("schema version 8"), std::string::npos) << first.out;
   ASSERT_TRUE(std::filesystem::exists(path));
-  EXPECT_EQ(Scalar(path, "SELECT max(version) FROM schema_migrations"), "7");
+  EXPECT_EQ(Scalar(path, "SELECT max(version) FROM schema_migrations"), "8");
   Table tables_before = Select(path, "SELECT type, name, sql FROM sqlite_schema ORDER BY name");
   EXPECT_GT(tables_before.rows.size(), 10u);
 
   CommandResult second = RunKneeregen({"init", "--db", "sqlite:" + path});
   ASSERT_EQ(second.exit_code, 0) << Describe(second);
   EXPECT_EQ(second.out, first.out);
-  EXPECT_EQ(Scalar(path, "SELECT count(*) FROM schema_migrations"), "7") << "a migration was applied twice";
+  EXPECT_EQ(Scalar(path, "SELECT count(*) FROM schema_migrations"), "8") << "a migration was applied twice";
   EXPECT_EQ(Select(path, "SELECT type, name, sql FROM sqlite_schema ORDER BY name").rows, tables_before.rows);
   EXPECT_EQ(Scalar(path, "PRAGMA integrity_check"), "ok");
 }
