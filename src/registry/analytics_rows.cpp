@@ -37,17 +37,20 @@ const FieldSpec& Required(const RecordSchema& schema, const std::string& name) {
   return *field;
 }
 
-// A kind's records of one clinic, read a page at a time and only the fields named: a whole clinic is never
-// held as JSON at once, and the large text and JSON columns analytics never looks at are never read.
+// A kind's records of one clinic, or of some of its patients, read a page at a time and only the fields
+// named: a whole clinic is never held as JSON at once, and the large text and JSON columns analytics never
+// looks at are never read. With patients, one query per patient through the kind's patient index.
 class RecordPages {
  public:
   RecordPages(ReadTransaction& tx, const RecordSchema& schema, int64_t clinic_id,
-              std::initializer_list<const char*> fields, const FieldFilters& filters)
-      : tx_(tx), schema_(schema), clinic_id_(clinic_id) {
+              std::initializer_list<const char*> fields, const FieldFilters& filters,
+              const std::vector<int64_t>* patients)
+      : tx_(tx), schema_(schema), clinic_id_(clinic_id), patients_(patients) {
     for (const char* name : fields) query_.fields.push_back(&Required(schema, name));
     for (const auto& [name, value] : filters) query_.filters.emplace_back(&Required(schema, name), value);
+    if (patients_) query_.filters.emplace_back(&Required(schema, schema.patient_field), nullptr);
     query_.limit = 1000;
-    Load();
+    LoadScope();
   }
 
   class Iterator {
@@ -55,9 +58,8 @@ class RecordPages {
     explicit Iterator(RecordPages* pages) : pages_(pages) {}
     const Json& operator*() const { return pages_->page_.items[index_]; }
     Iterator& operator++() {
-      if (++index_ == pages_->page_.items.size() && pages_->page_.next_after_id) {
-        pages_->query_.after_id = *pages_->page_.next_after_id;
-        pages_->Load();
+      if (++index_ == pages_->page_.items.size()) {
+        pages_->Next();
         index_ = 0;
       }
       return *this;
@@ -72,11 +74,35 @@ class RecordPages {
   Iterator end() { return Iterator(this); }
 
  private:
-  void Load() { page_ = tx_.ListRecords(schema_, clinic_id_, query_); }
+  // The first page of the current scope (the clinic, or patient number `scope_`), skipping empty ones.
+  void LoadScope() {
+    query_.after_id = 0;
+    if (!patients_) {
+      page_ = tx_.ListRecords(schema_, clinic_id_, query_);
+      return;
+    }
+    page_ = {};
+    for (; scope_ < patients_->size() && page_.items.empty(); ++scope_) {
+      query_.filters.back().second = (*patients_)[scope_];
+      page_ = tx_.ListRecords(schema_, clinic_id_, query_);
+    }
+  }
+  void Next() {
+    if (page_.next_after_id) {
+      query_.after_id = *page_.next_after_id;
+      page_ = tx_.ListRecords(schema_, clinic_id_, query_);
+    } else if (patients_) {
+      LoadScope();
+    } else {
+      page_ = {};  // the clinic's last page was read
+    }
+  }
 
   ReadTransaction& tx_;
   const RecordSchema& schema_;
   int64_t clinic_id_;
+  const std::vector<int64_t>* patients_;
+  size_t scope_ = 0;
   ListQuery query_;
   RecordPage page_;
 };
@@ -103,13 +129,16 @@ struct FollowUp {
 // Everything read once, keyed for joining.
 class ClinicReader {
  public:
-  ClinicReader(ReadTransaction& tx, int64_t clinic_id) : tx_(tx), clinic_id_(clinic_id) {}
+  // Every treated course of the clinic, or only those of `patients` (sorted ids) when given.
+  ClinicReader(ReadTransaction& tx, int64_t clinic_id, const std::vector<int64_t>* patients = nullptr)
+      : tx_(tx), clinic_id_(clinic_id), patients_(patients) {}
 
   ClinicRows Read() {
     ClinicRows out;
     auto clinic = tx_.GetClinic(clinic_id_);
     out.synthetic = clinic && clinic->synthetic;
-    for (const auto& t : All("protocol-templates", {"name"})) out.protocol_names[Id(t["id"])] = Str(t["name"]);
+    for (const auto& t : RecordPages(tx_, KnownSchema("protocol-templates"), clinic_id_, {"name"}, {}, nullptr))
+      out.protocol_names[Id(t["id"])] = Str(t["name"]);
     out.timepoints.push_back("baseline");
     for (const auto& tp : CurrentPromSettings(tx_, clinic_id_).schedule.timepoints)
       out.timepoints.push_back(tp.code);
@@ -123,7 +152,8 @@ class ClinicReader {
 
     for (auto& [id, course] : courses_) {
       if (course.sessions == 0) continue;  // planned but never treated
-      out.synthetic = out.synthetic || course_synthetic_[id];
+      course.synthetic = course_synthetic_[id];
+      out.synthetic = out.synthetic || course.synthetic;
       Complete(course);
       out.courses.push_back(std::move(course));
     }
@@ -138,14 +168,22 @@ class ClinicReader {
 
  private:
   RecordPages All(const char* kind, std::initializer_list<const char*> fields, const FieldFilters& filters = {}) {
-    return RecordPages(tx_, KnownSchema(kind), clinic_id_, fields, filters);
+    return All(KnownSchema(kind), fields, filters);
+  }
+  RecordPages All(const RecordSchema& schema, std::initializer_list<const char*> fields,
+                  const FieldFilters& filters = {}) {
+    return RecordPages(tx_, schema, clinic_id_, fields, filters, patients_);
   }
 
   void ReadPeople() {
-    for (const auto& p : All("patients", {"birth_date", "sex"})) {
-      auto& person = people_[Id(p["id"])];
-      person.first = Str(p["birth_date"]);
-      person.second = Str(p["sex"]);
+    auto person = [&](const Json& p) {
+      people_[Id(p["id"])] = {Str(p["birth_date"]), Str(p["sex"])};
+    };
+    if (!patients_) {
+      for (const auto& p : All("patients", {"birth_date", "sex"})) person(p);
+    } else {
+      for (int64_t id : *patients_)
+        if (auto p = tx_.GetRecord(KnownSchema("patients"), clinic_id_, id)) person(*p);
     }
     for (const auto& k : All("knees", {"patient_id"})) knee_patient_[Id(k["id"])] = Id(k["patient_id"]);
     for (const auto& a : All("assessments", {"patient_id", "knee_id", "assessed_on", "bmi", "kl_grade"})) {
@@ -221,8 +259,8 @@ class ClinicReader {
 
   void ReadProms() {
     std::unordered_map<int64_t, FollowUp> followups;
-    for (const auto& f : RecordPages(tx_, FollowUpSchema(), clinic_id_,
-                                          {"course_id", "patient_id", "timepoint", "status", "window_closes", "completed_at"}, {})) {
+    for (const auto& f :
+         All(FollowUpSchema(), {"course_id", "patient_id", "timepoint", "status", "window_closes", "completed_at"})) {
       const std::string status = Str(f["status"]);
       if (status == "cancelled") continue;
       auto timepoint = timepoint_index_.find(Str(f["timepoint"]));
@@ -234,8 +272,7 @@ class ClinicReader {
       followups.emplace(Id(f["id"]), row);
       if (status == "completed") Later(last_contact_[Id(f["patient_id"])], Str(f["completed_at"]));
     }
-    for (const auto& s : RecordPages(tx_, PromScoreSchema(), clinic_id_, {"followup_id", "scale", "score"},
-                                          {{"instrument", "koos"}})) {
+    for (const auto& s : All(PromScoreSchema(), {"followup_id", "scale", "score"}, {{"instrument", "koos"}})) {
       auto f = followups.find(Id(s["followup_id"]));
       if (f == followups.end()) continue;
       auto course = courses_.find(f->second.course_id);
@@ -337,6 +374,7 @@ class ClinicReader {
 
   ReadTransaction& tx_;
   int64_t clinic_id_;
+  const std::vector<int64_t>* patients_;
   std::unordered_map<std::string, size_t> timepoint_index_;
   std::map<int64_t, CourseRow> courses_;
   std::unordered_map<int64_t, std::string> first_session_;
@@ -374,6 +412,10 @@ std::optional<size_t> ClinicRows::TimepointIndex(const std::string& code) const 
 }
 
 ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id) { return ClinicReader(tx, clinic_id).Read(); }
+
+ClinicRows ExtractPatientRows(ReadTransaction& tx, int64_t clinic_id, const std::vector<int64_t>& patients) {
+  return ClinicReader(tx, clinic_id, &patients).Read();
+}
 
 bool Matches(const CourseRow& row, const CohortFilter& f) {
   if (f.protocol_id && row.protocol_id != f.protocol_id) return false;

@@ -94,6 +94,9 @@ struct ClinicRows {
 
 // Reads the whole clinic once.
 ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id);
+// The rows of some of the clinic's patients only (ids sorted, each once), one indexed query per patient
+// and record kind; protocol names, timepoints and the clinic's synthetic flag are read as for the clinic.
+ClinicRows ExtractPatientRows(ReadTransaction& tx, int64_t clinic_id, const std::vector<int64_t>& patients);
 
 bool Matches(const CourseRow& row, const CohortFilter& filter);
 std::vector<const CourseRow*> SelectRows(const ClinicRows& rows, const CohortFilter& filter);

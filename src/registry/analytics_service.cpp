@@ -40,16 +40,16 @@ Result<Json> AnalyticsService::Outcomes(const Actor& actor, const QueryParameter
   auto filter = ParseCohortFilter(query);
   if (!filter) return filter.error();
   const AnalyticsSettings s = SettingsForToday();
-  ClinicRows rows;
+  Json out;
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     if (auto checked = CheckCohortFilterAgainst(tx, actor.clinic_id, *filter); !checked) return checked;
-    rows = ExtractClinicRows(tx, actor.clinic_id);
+    snapshots_->Use(tx, actor.clinic_id, [&](const ClinicRows& rows) {
+      out = OutcomeReport(rows, *filter, s);
+      if (rows.synthetic) out["synthetic_label"] = kSyntheticLabel;
+    });
     return Ok{};
   });
   if (!status) return status.error();
-
-  Json out = OutcomeReport(rows, *filter, s);
-  if (rows.synthetic) out["synthetic_label"] = kSyntheticLabel;
   return out;
 }
 
@@ -58,16 +58,17 @@ Result<Json> AnalyticsService::Expectation(const Actor& actor, const QueryParame
   auto request = ParseExpectationQuery(query);
   if (!request) return request.error();
   const AnalyticsSettings s = SettingsForToday();
-  ClinicRows rows;
+  Json report;
   auto status = store_.Read([&](ReadTransaction& tx) -> Status {
     if (auto checked = CheckCohortFilterAgainst(tx, actor.clinic_id, request->AsFilter()); !checked)
       return checked;
-    rows = ExtractClinicRows(tx, actor.clinic_id);
+    snapshots_->Use(tx, actor.clinic_id, [&](const ClinicRows& rows) {
+      report = BuildExpectationReport(rows, *request, s);
+      if (rows.synthetic) report["synthetic_label"] = kSyntheticLabel;
+    });
     return Ok{};
   });
   if (!status) return status.error();
-  Json report = BuildExpectationReport(rows, *request, s);
-  if (rows.synthetic) report["synthetic_label"] = kSyntheticLabel;
   return report;
 }
 

@@ -1,13 +1,17 @@
 // Registry analytics: the clinic's outcome figures for a cohort of treated knees, and the expectation
 // report for a prospective patient (expectation_report.hpp), computed from the caller's own clinic only.
 // Every answer is an aggregate: no identifier of a patient, knee, course or practitioner name appears in
-// it, so a researcher may read it; small cells are suppressed (analytics_cells.hpp).
+// it, so a researcher may read it; small cells are suppressed (analytics_cells.hpp). The clinic's rows stay
+// in memory between calls and are refreshed from the audit trail (analytics_snapshot.hpp), so a server
+// answers from memory and a one-shot command reads the clinic once.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "registry/actor.hpp"
 #include "registry/analytics_filter.hpp"
+#include "registry/analytics_snapshot.hpp"
 #include "registry/store.hpp"
 
 namespace kneeregen {
@@ -26,12 +30,15 @@ class AnalyticsService {
   Result<Json> Expectation(const Actor& actor, const QueryParameters& query);
 
   const AnalyticsSettings& settings() const { return settings_; }
+  // How the rows were brought up to date for the latest call (of any thread), for tests and logs.
+  AnalyticsSnapshots::Refresh last_refresh() const { return snapshots_->Last(); }
 
  private:
   AnalyticsSettings SettingsForToday() const;
 
   Store& store_;
   AnalyticsSettings settings_;
+  std::unique_ptr<AnalyticsSnapshots> snapshots_ = std::make_unique<AnalyticsSnapshots>();
 };
 
 // The outcome figures as plain text, at most 100 columns wide, for the command line.

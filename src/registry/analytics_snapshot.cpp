@@ -1,0 +1,136 @@
+#include "registry/analytics_snapshot.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace kneeregen {
+
+namespace {
+
+// Kinds analytics reads for the whole clinic rather than per patient: a change to one re-reads the clinic.
+bool IsClinicWide(const std::string& object_type) {
+  return object_type == "clinics" || object_type == "protocol-templates" || object_type == "prom-settings";
+}
+
+// Kinds analytics reads per patient (analytics_rows.cpp). Their changes always name a patient; one that
+// does not (a bulk load) re-reads the clinic.
+bool IsPatientKind(const std::string& object_type) {
+  static const std::set<std::string> kinds = {
+      "patients",        "knees",          "assessments", "treatment-courses", "treatment-sessions",
+      "injections",      "adverse-events", "outcome-events", "followups",      "prom-scores",
+      "prom-responses",  "imaging-studies", "cartilage-measurements"};
+  return kinds.count(object_type) > 0;
+}
+
+// The patients whose rows the audit rows after `after_id` may have changed, or nothing when the clinic
+// must be read again.
+std::optional<std::vector<int64_t>> ChangedPatients(ReadTransaction& tx, int64_t clinic_id, int64_t after_id,
+                                                    size_t max_patients) {
+  std::set<int64_t> patients;
+  int read = 0;
+  for (int64_t cursor = after_id;;) {
+    auto changes = tx.ListAuditChanges(clinic_id, cursor, 5000);
+    if (changes.empty()) break;
+    for (const auto& change : changes) {
+      if (change.patient_id)
+        patients.insert(*change.patient_id);
+      else if (IsClinicWide(change.object_type) || IsPatientKind(change.object_type))
+        return std::nullopt;
+      // Anything else (sign-ins, accounts, price lists, consent templates) is not read by analytics.
+    }
+    read += static_cast<int>(changes.size());
+    if (read > AnalyticsSnapshots::kMaxChanges || patients.size() > max_patients) return std::nullopt;
+    cursor = changes.back().id;
+  }
+  return std::vector<int64_t>(patients.begin(), patients.end());
+}
+
+}  // namespace
+
+void ReplacePatients(ClinicRows& rows, const std::vector<int64_t>& patients, ClinicRows fresh) {
+  auto changed = [&](const CourseRow& row) {
+    return std::binary_search(patients.begin(), patients.end(), row.patient_id);
+  };
+  std::vector<CourseRow>& courses = rows.courses;
+  courses.erase(std::remove_if(courses.begin(), courses.end(), changed), courses.end());
+  // New course ids are usually the newest, so appending keeps the order; otherwise merge once.
+  const bool in_order = fresh.courses.empty() || courses.empty() ||
+                        fresh.courses.front().course_id > courses.back().course_id;
+  const size_t kept = courses.size();
+  for (auto& row : fresh.courses) courses.push_back(std::move(row));
+  if (!in_order)
+    std::inplace_merge(courses.begin(), courses.begin() + static_cast<std::ptrdiff_t>(kept), courses.end(),
+                       [](const CourseRow& a, const CourseRow& b) { return a.course_id < b.course_id; });
+  rows.synthetic = fresh.synthetic ||
+                   std::any_of(courses.begin(), courses.end(), [](const CourseRow& r) { return r.synthetic; });
+}
+
+AnalyticsSnapshots::Entry& AnalyticsSnapshots::EntryOf(int64_t clinic_id) {
+  std::lock_guard lock(mutex_);
+  auto& entry = entries_[clinic_id];
+  if (!entry) entry = std::make_unique<Entry>();
+  return *entry;
+}
+
+AnalyticsSnapshots::Refresh AnalyticsSnapshots::Update(ReadTransaction& tx, int64_t clinic_id, Entry& entry,
+                                                       int64_t latest) {
+  Refresh refresh;
+  std::optional<std::vector<int64_t>> patients;
+  if (entry.built)
+    patients = ChangedPatients(tx, clinic_id, entry.audit_id, entry.rows.courses.size() / kMaxPatientShare + 100);
+  if (patients && patients->empty()) {  // only changes analytics does not read
+    entry.audit_id = latest;
+    return {.kind = Refresh::Kind::kUnchanged};
+  }
+  if (patients) {
+    ClinicRows fresh = ExtractPatientRows(tx, clinic_id, *patients);
+    // The clinic-wide parts are read again with the patients: if they moved without an audited change of
+    // their own, the patch would be inconsistent, so the clinic is read instead.
+    if (fresh.timepoints == entry.rows.timepoints && fresh.protocol_names == entry.rows.protocol_names) {
+      ReplacePatients(entry.rows, *patients, std::move(fresh));
+      entry.audit_id = latest;
+      return {.kind = Refresh::Kind::kPatients, .patients = patients->size()};
+    }
+  }
+  entry.rows = ExtractClinicRows(tx, clinic_id);
+  entry.built = true;
+  entry.audit_id = latest;
+  return refresh;
+}
+
+AnalyticsSnapshots::Refresh AnalyticsSnapshots::Last() const {
+  std::lock_guard lock(mutex_);
+  return last_;
+}
+
+AnalyticsSnapshots::Refresh AnalyticsSnapshots::Use(ReadTransaction& tx, int64_t clinic_id,
+                                                    const std::function<void(const ClinicRows&)>& use) {
+  const Refresh refresh = Bring(tx, clinic_id, use);
+  std::lock_guard lock(mutex_);
+  last_ = refresh;
+  return refresh;
+}
+
+AnalyticsSnapshots::Refresh AnalyticsSnapshots::Bring(ReadTransaction& tx, int64_t clinic_id,
+                                                      const std::function<void(const ClinicRows&)>& use) {
+  Entry& entry = EntryOf(clinic_id);
+  // Read first: rows that reflect at least this audit row include everything this transaction can see.
+  const int64_t latest = tx.LatestAuditId(clinic_id);
+  {
+    std::shared_lock shared(entry.mutex);
+    if (entry.built && entry.audit_id >= latest) {
+      use(entry.rows);
+      return {.kind = Refresh::Kind::kUnchanged};
+    }
+  }
+  Refresh refresh{.kind = Refresh::Kind::kUnchanged};
+  {
+    std::unique_lock exclusive(entry.mutex);
+    if (!entry.built || entry.audit_id < latest) refresh = Update(tx, clinic_id, entry, latest);
+  }
+  std::shared_lock shared(entry.mutex);
+  use(entry.rows);
+  return refresh;
+}
+
+}  // namespace kneeregen
