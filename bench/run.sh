@@ -11,8 +11,10 @@
 #    the same rule on the same 1,000,000-row CSV; prints both times, the ratio and whether the outputs match.
 # 3. Survival analysis (bench/survival.sh): `kneeregen survival` against R's survival package (survfit,
 #    survdiff, coxph) on the same 1,000,000-knee CSV; prints both times, the ratio and the coefficient gap.
-# 4. Registry analytics (bench/analytics.sh): p50/p95 of the full-cohort outcome report and an expectation
-#    report on a synthetic registry (BENCH_ANALYTICS_PATIENTS, 10,000 by default).
+# 4. Registry analytics (bench/analytics.sh): p50/p95 of full-cohort and filtered outcome reports and an
+#    expectation report through the running server (rows kept in memory), beside one cold command-line run,
+#    on a synthetic registry built once and cached (BENCH_ANALYTICS_PATIENTS, 10,000 by default;
+#    BENCH_ANALYTICS_DB=PATH for an existing one, e.g. a 1,000,000-patient registry).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,7 +3,6 @@
 // answer is observational: who gets which protocol is chosen, not randomised, so the report says so beside
 // it.
 #include <algorithm>
-#include <tuple>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
@@ -20,27 +19,28 @@ constexpr const char* kObservational =
 
 }  // namespace
 
-Json SplitVersusSingle(const Cohort& cohort, std::optional<size_t> at_12m, const AnalyticsSettings& s) {
+Json SplitVersusSingle(const KoosCells& koos, std::optional<size_t> at_12m, const AnalyticsSettings& s) {
   std::vector<double> y, split, baseline, age, kl, bmi;
   size_t n_split = 0, n_single = 0;
   std::vector<double> change_split, change_single;
   size_t expected = 0, answered = 0;
-  if (at_12m) std::tie(answered, expected) = AnsweredOfExpected(cohort, *at_12m, AsOfDay(s));
-  for (const CourseRow* row : cohort) {
-    if (!at_12m) break;
-    auto before = ScoreAt(*row, kBaseline, 0);
-    auto after = ScoreAt(*row, *at_12m, 0);
-    if (!before || !after || !row->age || !row->kl_grade || !row->bmi) continue;
+  if (at_12m) {
+    answered = koos.at[*at_12m].answered;
+    expected = koos.at[*at_12m].expected;
+  }
+  for (auto* column : {&y, &split, &baseline, &age, &kl, &bmi}) column->reserve(answered);
+  for (const auto& [row, before, after] : koos.pain_pairs) {
+    if (!row->age || !row->kl_grade || !row->bmi) continue;
     // The protocol as intended: a split course stopped after one session (flare, surgery, choice) stays
     // split, or the comparison would credit the single-session group with the split group's dropouts.
     const bool is_split = std::max(row->sessions_intended, row->sessions) > 1;
-    y.push_back(*after - *before);
+    y.push_back(after - before);
     split.push_back(is_split ? 1 : 0);
-    baseline.push_back(*before);
+    baseline.push_back(before);
     age.push_back(*row->age);
     kl.push_back(*row->kl_grade);
     bmi.push_back(*row->bmi);
-    (is_split ? change_split : change_single).push_back(*after - *before);
+    (is_split ? change_split : change_single).push_back(after - before);
     ++(is_split ? n_split : n_single);
   }
   Json result = {{"title", "12-month KOOS Pain change: split-session against single-session protocols"},

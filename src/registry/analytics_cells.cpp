@@ -27,8 +27,9 @@ void Suppress(Json& cell, const std::string& reason) {
   cell["reason"] = reason;
 }
 
-Json MeanCell(std::span<const double> values, const AnalyticsSettings& settings) {
-  auto m = stats::MeanWithCi(values, settings.level);
+namespace {
+
+Json MeanCellOf(const stats::MeanInterval& m, const AnalyticsSettings& settings) {
   Json cell = {{"n", m.n},
                {"mean", m.mean},
                {"sd", m.sd},
@@ -38,14 +39,31 @@ Json MeanCell(std::span<const double> values, const AnalyticsSettings& settings)
   return cell;
 }
 
-Json ChangeCell(std::span<const double> before, std::span<const double> after,
-                const AnalyticsSettings& settings) {
-  auto c = stats::PairedT(before, after, settings.level);
+Json ChangeCellOf(const stats::PairedChange& c, const AnalyticsSettings& settings) {
   Json cell = {{"n", c.n},        {"mean_change", c.mean_change},
                {"sd", c.sd},      {"ci", Interval(c.lower, c.upper, settings.level)},
                {"p", Value(c.p)}, {"suppressed", false}};
   if (c.n < static_cast<size_t>(settings.min_cell)) Suppress(cell, TooFewReason(settings.min_cell));
   return cell;
+}
+
+}  // namespace
+
+Json MeanCell(std::span<const double> values, const AnalyticsSettings& settings) {
+  return MeanCellOf(stats::MeanWithCi(values, settings.level), settings);
+}
+
+Json MeanCell(const stats::RunningMoments& values, const AnalyticsSettings& settings) {
+  return MeanCellOf(stats::MeanWithCi(values, settings.level), settings);
+}
+
+Json ChangeCell(std::span<const double> before, std::span<const double> after,
+                const AnalyticsSettings& settings) {
+  return ChangeCellOf(stats::PairedT(before, after, settings.level), settings);
+}
+
+Json ChangeCell(const stats::RunningMoments& changes, const AnalyticsSettings& settings) {
+  return ChangeCellOf(stats::PairedT(changes, settings.level), settings);
 }
 
 Json ProportionCell(size_t events, size_t n, const AnalyticsSettings& settings) {

@@ -12,6 +12,7 @@
 
 #include "core/json_body.hpp"
 #include "registry/analytics_filter.hpp"
+#include "stats/descriptive.hpp"
 
 namespace kneeregen {
 
@@ -26,9 +27,12 @@ std::string TooFewReason(int min_cell);  // "fewer than 11 patients"
 
 // {"n", "mean", "sd", "ci": {"lower", "upper", "level"}, "suppressed"}; t-based CI (t.test).
 Json MeanCell(std::span<const double> values, const AnalyticsSettings& settings);
+Json MeanCell(const stats::RunningMoments& values, const AnalyticsSettings& settings);
 // Paired change after - before: {"n", "mean_change", "sd", "ci", "p", "suppressed"} (paired t.test).
 Json ChangeCell(std::span<const double> before, std::span<const double> after,
                 const AnalyticsSettings& settings);
+// The same from the running moments of the changes (after - before of each pair).
+Json ChangeCell(const stats::RunningMoments& changes, const AnalyticsSettings& settings);
 // {"n", "events", "estimate", "ci", "suppressed"}; Wilson interval (prop.test, no continuity correction).
 Json ProportionCell(size_t events, size_t n, const AnalyticsSettings& settings);
 // Follow-up completeness: {"expected", "answered", "share", "ci", "suppressed"}.

@@ -1,28 +1,71 @@
 // The outcome report of one cohort: its counts and every figure, from rows already in memory.
-#include <set>
+#include <algorithm>
+#include <future>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
 
 namespace kneeregen {
 
+size_t CountDistinct(std::vector<int64_t>& ids) {
+  if (ids.empty()) return 0;
+  const auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
+  const uint64_t first = static_cast<uint64_t>(*lo);
+  const uint64_t span = static_cast<uint64_t>(*hi) - first;
+  // Ids of one clinic are mostly dense: a bit per possible id then costs no more memory than the ids
+  // themselves, and marking them is one pass over a million ids where sorting them is about twenty.
+  if (span < 64 * ids.size()) {
+    std::vector<uint64_t> seen(span / 64 + 1, 0);
+    size_t distinct = 0;
+    for (int64_t id : ids) {
+      const uint64_t k = static_cast<uint64_t>(id) - first;
+      uint64_t& word = seen[k / 64];
+      const uint64_t bit = uint64_t{1} << (k % 64);
+      distinct += (word & bit) == 0;
+      word |= bit;
+    }
+    return distinct;
+  }
+  std::sort(ids.begin(), ids.end());
+  return static_cast<size_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+}
+
+size_t CountPatients(const Cohort& cohort) {
+  std::vector<int64_t> ids;
+  ids.reserve(cohort.size());
+  for (const CourseRow* row : cohort) ids.push_back(row->patient_id);
+  return CountDistinct(ids);
+}
+
 Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const AnalyticsSettings& s) {
   const Cohort cohort = SelectRows(rows, filter);
-  std::set<int64_t> patients;
-  for (const CourseRow* row : cohort) patients.insert(row->patient_id);
+  // Two threads, each computing whole figures in cohort order, so the report does not depend on the timing:
+  // the KOOS cells and the adjusted comparison on one, the rest on the other.
+  std::future<std::pair<KoosCells, Json>> proms = std::async(std::launch::async, [&] {
+    const std::optional<size_t> at_12m = rows.TimepointIndex("12m");
+    KoosCells cells = SummarizeKoos(cohort, rows.timepoints.size(), at_12m, s);
+    Json split = SplitVersusSingle(cells, at_12m, s);
+    return std::pair(std::move(cells), std::move(split));
+  });
+  const size_t patients = CountPatients(cohort);
+  const Json completeness = SurvivalCompleteness(cohort, s, s.as_of.value_or(""));
+  Json adverse_events = AdverseEventRates(cohort, patients, completeness, s);
+  Json knee_survival = KneeSurvival(cohort, patients, completeness, s);
+  Json cartilage = CartilageChangeFigure(cohort, s);
+  auto [cells, split_vs_single] = proms.get();
   Json out = {{"synthetic", rows.synthetic},
               {"as_of", *s.as_of},
               {"filter", filter.ToJson()},
               {"min_cell", s.min_cell},
               {"courses", CountCell(cohort.size(), s)},
-              {"patients", CountCell(patients.size(), s)},
+              {"patients", CountCell(patients, s)},
               {"figures",
-               {{"koos", KoosTrajectories(cohort, rows.timepoints, s)},
-                {"responders", ResponderRates(cohort, rows.timepoints, s)},
-                {"adverse_events", AdverseEventRates(cohort, s)},
-                {"knee_survival", KneeSurvival(cohort, s)},
-                {"cartilage", CartilageChangeFigure(cohort, s)},
-                {"split_vs_single", SplitVersusSingle(cohort, rows.TimepointIndex("12m"), s)}}}};
+               {{"koos", KoosTrajectories(cells, rows.timepoints, cohort.size(), s)},
+                {"responders", ResponderRates(cells, rows.timepoints, cohort.size(), s)},
+                {"adverse_events", std::move(adverse_events)},
+                {"knee_survival", std::move(knee_survival)},
+                {"cartilage", std::move(cartilage)},
+                {"split_vs_single", std::move(split_vs_single)}}}};
   // The cohort's size follows the filter; a small cohort shows no count at all.
   for (auto& [name, figure] : out["figures"].items())
     if (figure["n"].is_number() && IsSmallCount(figure["n"].get<size_t>(), s.min_cell)) figure["n"] = nullptr;

@@ -1,6 +1,8 @@
 // KOOS over time and responders. Scores are 0–100 with 100 = best; change is follow-up minus baseline of
 // the same course, so only courses answered at both count in a change. Completeness divides those who
 // answered at a timepoint by those due there (answered, or the window closed unanswered).
+#include <cmath>
+
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
 
@@ -8,7 +10,7 @@ namespace kneeregen {
 
 std::optional<double> ScoreAt(const CourseRow& row, size_t timepoint, size_t scale) {
   const KoosAt& at = row.koos[timepoint];
-  if (!at.answered) return std::nullopt;
+  if (!at.answered || std::isnan(at.scores[scale])) return std::nullopt;
   return at.scores[scale];
 }
 
@@ -32,58 +34,71 @@ std::string ScaleTitle(const std::string& scale) {
   return scale;
 }
 
-namespace {
-
-struct Pairs {
-  std::vector<double> before, after;
-};
-
-Pairs PairedScores(const Cohort& cohort, size_t timepoint, size_t scale) {
-  Pairs pairs;
+// One walk over the cohort, course by course and timepoint by timepoint: a course's timepoints lie together
+// in memory, so a million courses are read once for all the cells instead of once per cell.
+KoosCells SummarizeKoos(const Cohort& cohort, size_t timepoints, std::optional<size_t> pain_pairs_at,
+                        const AnalyticsSettings& s) {
+  std::array<std::optional<double>, kKoosScales.size()> mic;  // where the settings have one
+  for (size_t k = 0; k < kKoosScales.size(); ++k)
+    if (auto it = s.mic.by_scale.find(kKoosScales[k]); it != s.mic.by_scale.end()) mic[k] = it->second.value;
+  const Day as_of = AsOfDay(s);
+  KoosCells cells;
+  cells.at.resize(timepoints);
   for (const CourseRow* row : cohort) {
-    auto b = ScoreAt(*row, kBaseline, scale);
-    auto a = ScoreAt(*row, timepoint, scale);
-    if (!b || !a) continue;
-    pairs.before.push_back(*b);
-    pairs.after.push_back(*a);
+    const KoosAt* koos = row->koos.data();
+    const KoosAt& baseline = koos[kBaseline];
+    for (size_t t = 0; t < timepoints; ++t) {
+      const KoosAt& at = koos[t];
+      KoosCells::AtTimepoint& cell = cells.at[t];
+      if (at.DueOn(as_of)) {
+        ++cell.expected;
+        if (at.answered) ++cell.answered;
+      }
+      if (!at.answered) continue;
+      for (size_t k = 0; k < kKoosScales.size(); ++k) {
+        const double score = at.scores[k];
+        if (std::isnan(score)) continue;
+        cell.score[k].Add(score);
+        if (t == kBaseline || !baseline.answered || std::isnan(baseline.scores[k])) continue;
+        cell.change[k].Add(score - baseline.scores[k]);
+        if (k == 0 && t == pain_pairs_at) cells.pain_pairs.push_back({row, baseline.scores[0], score});
+        if (!mic[k]) continue;
+        ++cell.mic_n[k];
+        if (*stats::IsMicResponder(baseline.scores[k], score, *mic[k])) ++cell.mic_responders[k];
+      }
+      if (t == kBaseline || std::isnan(at.scores[0])) continue;
+      ++cell.pass_n;
+      if (*stats::IsInPass(at.scores[0], s.pass_pain)) ++cell.in_pass;
+    }
   }
-  return pairs;
+  return cells;
 }
 
-}  // namespace
-
-Json KoosTrajectories(const Cohort& cohort, const std::vector<std::string>& timepoints,
+Json KoosTrajectories(const KoosCells& cells, const std::vector<std::string>& timepoints, size_t courses,
                       const AnalyticsSettings& settings) {
-  const Day as_of = AsOfDay(settings);
   Json scales = Json::array();
   for (size_t k = 0; k < kKoosScales.size(); ++k) {
     Json points = Json::array();
     for (size_t timepoint = 0; timepoint < timepoints.size(); ++timepoint) {
-      std::vector<double> values;
-      for (const CourseRow* row : cohort)
-        if (auto v = ScoreAt(*row, timepoint, k)) values.push_back(*v);
-      auto [answered, expected] = AnsweredOfExpected(cohort, timepoint, as_of);
+      const KoosCells::AtTimepoint& at = cells.at[timepoint];
       Json point = {{"timepoint", timepoints[timepoint]},
-                    {"score", MeanCell(values, settings)},
-                    {"completeness", CompletenessCell(answered, expected, settings)}};
-      if (timepoint != kBaseline) {
-        Pairs pairs = PairedScores(cohort, timepoint, k);
-        point["change_from_baseline"] = ChangeCell(pairs.before, pairs.after, settings);
-      }
+                    {"score", MeanCell(at.score[k], settings)},
+                    {"completeness", CompletenessCell(at.answered, at.expected, settings)}};
+      if (timepoint != kBaseline) point["change_from_baseline"] = ChangeCell(at.change[k], settings);
       points.push_back(std::move(point));
     }
     scales.push_back(
         {{"scale", kKoosScales[k]}, {"title", ScaleTitle(kKoosScales[k])}, {"timepoints", points}});
   }
   return {{"title", "KOOS subscales by follow-up timepoint (0-100, 100 = best)"},
-          {"n", cohort.size()},
+          {"n", courses},
           {"method",
            "mean with t-based 95 % CI; change from baseline as a paired t interval over courses answered "
            "at both; completeness = answered / due (answered, or window closed unanswered)"},
           {"scales", scales}};
 }
 
-Json ResponderRates(const Cohort& cohort, const std::vector<std::string>& timepoints,
+Json ResponderRates(const KoosCells& cells, const std::vector<std::string>& timepoints, size_t courses,
                     const AnalyticsSettings& settings) {
   Json thresholds = Json::array();
   for (const char* scale : kKoosScales) {
@@ -94,41 +109,25 @@ Json ResponderRates(const Cohort& cohort, const std::vector<std::string>& timepo
                           {"source", it->second.source},
                           {"verified", it->second.verified}});
   }
-  const Day as_of = AsOfDay(settings);
   Json points = Json::array();
   for (size_t timepoint = 0; timepoint < timepoints.size(); ++timepoint) {
     if (timepoint == kBaseline) continue;
-    auto [answered, expected] = AnsweredOfExpected(cohort, timepoint, as_of);
+    const KoosCells::AtTimepoint& at = cells.at[timepoint];
     Json scales = Json::array();
     for (size_t k = 0; k < kKoosScales.size(); ++k) {
       auto it = settings.mic.by_scale.find(kKoosScales[k]);
       if (it == settings.mic.by_scale.end()) continue;
-      size_t n = 0, responders = 0;
-      for (const CourseRow* row : cohort) {
-        auto responder = stats::IsMicResponder(ScoreAt(*row, kBaseline, k), ScoreAt(*row, timepoint, k),
-                                               it->second.value);
-        if (!responder) continue;
-        ++n;
-        if (*responder) ++responders;
-      }
       scales.push_back({{"scale", kKoosScales[k]},
                         {"mic", it->second.value},
-                        {"responders", ProportionCell(responders, n, settings)}});
-    }
-    size_t n_pass = 0, in_pass = 0;
-    for (const CourseRow* row : cohort) {
-      auto pass = stats::IsInPass(ScoreAt(*row, timepoint, 0), settings.pass_pain);
-      if (!pass) continue;
-      ++n_pass;
-      if (*pass) ++in_pass;
+                        {"responders", ProportionCell(at.mic_responders[k], at.mic_n[k], settings)}});
     }
     points.push_back({{"timepoint", timepoints[timepoint]},
-                      {"completeness", CompletenessCell(answered, expected, settings)},
+                      {"completeness", CompletenessCell(at.answered, at.expected, settings)},
                       {"mic_responders", scales},
-                      {"pass_pain", ProportionCell(in_pass, n_pass, settings)}});
+                      {"pass_pain", ProportionCell(at.in_pass, at.pass_n, settings)}});
   }
   return {{"title", "KOOS responders (minimal important change) and Pain PASS"},
-          {"n", cohort.size()},
+          {"n", courses},
           {"mic", {{"method", settings.mic.method}, {"thresholds", thresholds}}},
           {"pass", {{"scale", "pain"}, {"threshold", settings.pass_pain}, {"source", settings.pass_source}}},
           {"method",

@@ -280,7 +280,7 @@ class ClinicReader {
       KoosAt& at = course->second.koos[f->second.timepoint];
       const std::string scale = Str(s["scale"]);
       for (size_t k = 0; k < kKoosScales.size(); ++k)
-        if (scale == kKoosScales[k]) at.scores[k] = Num(s["score"]);
+        if (scale == kKoosScales[k]) at.scores[k] = Num(s["score"]).value_or(kNoScore);
       at.answered = true;
     }
     for (const auto& [id, f] : followups) {

@@ -30,13 +30,18 @@ inline constexpr Day kNoDay = std::numeric_limits<Day>::max();  // "never": late
 std::optional<Day> ToDay(const std::string& date);               // YYYY-MM-DD, or nothing
 std::string FromDay(Day day);
 
+// A subscale without a score (KoosAt::scores).
+inline constexpr double kNoScore = std::numeric_limits<double>::quiet_NaN();
+
 // What a course has at one follow-up timepoint. Nothing here depends on the day the figures are judged
 // on, so the same rows serve any `as_of` (DueOn decides).
 struct KoosAt {
+  // By kKoosScales, kNoScore where the subscale has none. Plain doubles rather than optionals: 48 bytes a
+  // timepoint instead of 88, and the KOOS figures of a million courses are a walk over exactly these.
+  std::array<double, 5> scores = {kNoScore, kNoScore, kNoScore, kNoScore, kNoScore};
+  Day window_closes = kNoDay;   // the earliest close of its follow-ups that were not cancelled
   bool answered = false;        // completed with KOOS scores
   bool completed = false;       // a follow-up at this timepoint was completed
-  Day window_closes = kNoDay;   // the earliest close of its follow-ups that were not cancelled
-  std::array<std::optional<double>, 5> scores;  // by kKoosScales
 
   // Due on `as_of`: answered, or its window closed unanswered before that day (not cancelled).
   bool DueOn(Day as_of) const { return answered || completed || window_closes < as_of; }

@@ -2,7 +2,7 @@
 // Poisson interval (Garwood; R's poisson.test), and the share of patients with at least one, with the
 // Wilson interval. A cell is suppressed when fewer than the minimum patients had such an event.
 #include <boost/math/special_functions/gamma.hpp>
-#include <set>
+#include <functional>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
@@ -31,13 +31,8 @@ Json RatePer100(size_t events, size_t sessions, size_t patients_with, size_t pat
 
 }  // namespace
 
-Json AdverseEventRates(const Cohort& cohort, const AnalyticsSettings& settings) {
-  size_t sessions = 0;
-  std::set<int64_t> patients;
-  for (const CourseRow* row : cohort) {
-    sessions += row->sessions;
-    patients.insert(row->patient_id);
-  }
+Json AdverseEventRates(const Cohort& cohort, size_t patients, const Json& completeness,
+                       const AnalyticsSettings& settings) {
   struct Group {
     std::string label;
     std::function<bool(const AdverseEventRow&)> counts;
@@ -48,22 +43,33 @@ Json AdverseEventRates(const Cohort& cohort, const AnalyticsSettings& settings) 
     groups.push_back(
         {"grade_" + std::to_string(grade), [grade](const AdverseEventRow& e) { return e.grade == grade; }});
 
+  // One walk for every group: events per group, and the patients with one (a patient once per course).
+  size_t sessions = 0;
+  std::vector<size_t> events(groups.size(), 0);
+  std::vector<std::vector<int64_t>> with(groups.size());
+  std::vector<bool> course_has(groups.size());
+  for (const CourseRow* row : cohort) {
+    sessions += row->sessions;
+    if (row->adverse_events.empty()) continue;
+    course_has.assign(groups.size(), false);
+    for (const auto& e : row->adverse_events)
+      for (size_t g = 0; g < groups.size(); ++g)
+        if (groups[g].counts(e)) {
+          ++events[g];
+          course_has[g] = true;
+        }
+    for (size_t g = 0; g < groups.size(); ++g)
+      if (course_has[g]) with[g].push_back(row->patient_id);
+  }
+
   Json rows = Json::array();
   std::vector<size_t> grade_events;
-  for (const auto& group : groups) {
-    size_t events = 0;
-    std::set<int64_t> with;
-    for (const CourseRow* row : cohort)
-      for (const auto& e : row->adverse_events)
-        if (group.counts(e)) {
-          ++events;
-          with.insert(row->patient_id);
-        }
-    rows.push_back(
-        {{"group", group.label},
-         {"per_100_sessions", RatePer100(events, sessions, with.size(), patients.size(), settings)},
-         {"patients_with_event", ProportionCell(with.size(), patients.size(), settings)}});
-    if (group.label.rfind("grade_", 0) == 0) grade_events.push_back(with.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const size_t patients_with = CountDistinct(with[g]);
+    rows.push_back({{"group", groups[g].label},
+                    {"per_100_sessions", RatePer100(events[g], sessions, patients_with, patients, settings)},
+                    {"patients_with_event", ProportionCell(patients_with, patients, settings)}});
+    if (groups[g].label.rfind("grade_", 0) == 0) grade_events.push_back(patients_with);
   }
   // Grades partition the events of "any": one hidden grade must not be recoverable from the rest.
   std::vector<Json*> per_session, per_patient;
@@ -74,12 +80,12 @@ Json AdverseEventRates(const Cohort& cohort, const AnalyticsSettings& settings) 
   SuppressComplementary(per_session, grade_events, settings.min_cell);
   SuppressComplementary(per_patient, grade_events, settings.min_cell);
   return {{"title", "Adverse events by CTCAE v5 grade"},
-          {"n", patients.size()},
-          {"sessions", patients.size() < static_cast<size_t>(settings.min_cell) ? Json() : Json(sessions)},
+          {"n", patients},
+          {"sessions", patients < static_cast<size_t>(settings.min_cell) ? Json() : Json(sessions)},
           {"method",
            "events per 100 sessions performed with the exact Poisson 95 % CI; share of patients with at "
            "least one event with the Wilson 95 % CI"},
-          {"completeness", SurvivalCompleteness(cohort, settings, settings.as_of.value_or(""))},
+          {"completeness", completeness},
           {"groups", rows}};
 }
 

@@ -3,7 +3,8 @@
 // the patient's last recorded contact (a session, assessment, answered follow-up, MRI, adverse event or
 // outcome event), never on today, so a patient lost to follow-up is not counted as surgery-free. A curve
 // point is suppressed when fewer than the minimum are still at risk there.
-#include <set>
+#include <algorithm>
+#include <numeric>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
@@ -23,21 +24,38 @@ struct Times {
   std::vector<int> status;  // 0 censored, 1 knee surgery, 2 death first (competing)
 };
 
-void Add(Times& t, const CourseRow& row, Day as_of) {
-  if (row.treated_knee_surgery && (!row.death || *row.treated_knee_surgery <= *row.death)) {
-    t.time.push_back(DaysBetween(row.first_session, *row.treated_knee_surgery) / kDaysPerMonth);
-    t.event.push_back(1);
-    t.status.push_back(1);
-  } else if (row.death) {
-    t.time.push_back(DaysBetween(row.first_session, *row.death) / kDaysPerMonth);
-    t.event.push_back(0);
-    t.status.push_back(2);
-  } else {
-    t.time.push_back(DaysBetween(row.first_session, row.LastContactOn(as_of)) / kDaysPerMonth);
-    t.event.push_back(0);
-    t.status.push_back(0);
-  }
+void Reserve(Times& t, size_t n) {
+  t.time.reserve(n);
+  t.event.reserve(n);
+  t.status.reserve(n);
 }
+
+void Add(Times& t, const Ending& e) {
+  t.time.push_back(static_cast<double>(e.days) / kDaysPerMonth);
+  t.event.push_back(e.status == 1 ? 1 : 0);
+  t.status.push_back(e.status);
+}
+
+// The protocol group of each course, groups numbered as first seen; looked up by protocol id first, since a
+// million rows carry a handful of protocols, and by name when the id's group has another name.
+class ProtocolGroups {
+ public:
+  uint32_t Of(const CourseRow& row) {
+    for (const auto& [id, group] : by_id_)
+      if (id == row.protocol_id && names_[group] == row.protocol_name) return group;
+    auto [it, added] = by_name_.emplace(row.protocol_name, static_cast<uint32_t>(names_.size()));
+    if (added) names_.push_back(row.protocol_name);
+    by_id_.emplace_back(row.protocol_id, it->second);
+    return it->second;
+  }
+  const std::map<std::string, uint32_t>& ByName() const { return by_name_; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  std::vector<std::pair<std::optional<int64_t>, uint32_t>> by_id_;
+  std::map<std::string, uint32_t> by_name_;
+  std::vector<std::string> names_;
+};
 
 Json Bounds(const std::optional<double>& lower, const std::optional<double>& upper, double level) {
   if (!lower || !upper) return nullptr;
@@ -75,6 +93,48 @@ Json Curve(const std::string& label, const Times& t, const AnalyticsSettings& s)
 
 }  // namespace
 
+Ending EndingOf(const CourseRow& row, Day as_of) {
+  if (row.treated_knee_surgery && (!row.death || *row.treated_knee_surgery <= *row.death))
+    return {int64_t{*row.treated_knee_surgery} - row.first_session, 1};
+  if (row.death) return {int64_t{*row.death} - row.first_session, 2};
+  return {int64_t{row.LastContactOn(as_of)} - row.first_session, 0};
+}
+
+namespace {
+
+// Where each of `endings` goes in ascending order of days, equal days in cohort order. Days span a few
+// thousand values, so counting them is linear where sorting a million is not.
+std::vector<uint32_t> PlacesByDays(const std::vector<Ending>& endings) {
+  std::vector<uint32_t> place(endings.size());
+  if (endings.empty()) return place;
+  auto [lo, hi] = std::minmax_element(endings.begin(), endings.end(),
+                                      [](const Ending& a, const Ending& b) { return a.days < b.days; });
+  const int64_t first = lo->days;
+  const auto span = static_cast<uint64_t>(hi->days - first) + 1;
+  if (span > 4 * endings.size() + 4096) {  // days far apart: sort them instead
+    std::vector<uint32_t> order(endings.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return endings[a].days < endings[b].days; });
+    for (size_t k = 0; k < order.size(); ++k) place[order[k]] = static_cast<uint32_t>(k);
+    return place;
+  }
+  std::vector<uint32_t> next(span + 1, 0);  // next[d - first]: where the next course of day d goes
+  for (const Ending& e : endings) ++next[e.days - first + 1];
+  for (size_t d = 1; d < next.size(); ++d) next[d] += next[d - 1];
+  for (size_t i = 0; i < endings.size(); ++i) place[i] = next[endings[i].days - first]++;
+  return place;
+}
+
+}  // namespace
+
+std::vector<uint32_t> ByDays(const std::vector<Ending>& endings) {
+  const std::vector<uint32_t> place = PlacesByDays(endings);
+  std::vector<uint32_t> order(place.size());
+  for (size_t i = 0; i < place.size(); ++i) order[place[i]] = static_cast<uint32_t>(i);
+  return order;
+}
+
 Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& s, const std::string& as_of) {
   const Day as_of_day = ToDay(as_of).value_or(kNoDay);
   double observed = 0, potential = 0;
@@ -96,60 +156,87 @@ Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& s, cons
   return cell;
 }
 
-Json KneeSurvival(const Cohort& cohort, const AnalyticsSettings& s) {
+Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completeness, const AnalyticsSettings& s) {
   const Day as_of = AsOfDay(s);
-  Times all;
-  std::map<std::string, Times> by_protocol;
-  for (const CourseRow* row : cohort) {
-    Add(all, *row, as_of);
-    Add(by_protocol[row->protocol_name], *row, as_of);
+  std::vector<Ending> endings(cohort.size());
+  std::vector<uint32_t> group_of(cohort.size());
+  ProtocolGroups protocols;
+  std::vector<int64_t> other_replaced;
+  for (size_t i = 0; i < cohort.size(); ++i) {
+    endings[i] = EndingOf(*cohort[i], as_of);
+    group_of[i] = protocols.Of(*cohort[i]);
+    if (cohort[i]->other_knee_replaced) other_replaced.push_back(cohort[i]->patient_id);
   }
-  Json curves = Json::array();
-  curves.push_back(Curve("all", all, s));
-  // Log-rank over the protocols large enough to show.
-  Times tested;
-  std::vector<int> group;
+  std::vector<size_t> group_size(protocols.size(), 0);
+  for (uint32_t g : group_of) ++group_size[g];
+  // Log-rank over the protocols large enough to show, numbered in the order the figure lists them.
   Json groups = Json::array();
-  std::vector<Json*> cells;
-  std::vector<size_t> sizes;
-  for (const auto& [name, t] : by_protocol) {
-    curves.push_back(Curve(name, t, s));
-    if (t.time.size() < static_cast<size_t>(s.min_cell)) continue;
-    const int index = static_cast<int>(groups.size());
+  std::vector<int> tested_index(protocols.size(), -1);
+  size_t tested_size = 0;
+  for (const auto& [name, g] : protocols.ByName()) {
+    if (group_size[g] < static_cast<size_t>(s.min_cell)) continue;
+    tested_index[g] = static_cast<int>(groups.size());
     groups.push_back(name);
-    for (size_t i = 0; i < t.time.size(); ++i) {
-      tested.time.push_back(t.time[i]);
-      tested.event.push_back(t.event[i]);
-      group.push_back(index);
-    }
+    tested_size += group_size[g];
   }
-  for (size_t i = 1; i < curves.size(); ++i) {
-    cells.push_back(&curves[i]);
-    sizes.push_back(by_protocol[curves[i]["group"].get<std::string>()].time.size());
+  const bool test = groups.size() >= 2;
+  const bool test_all = tested_size == cohort.size();  // then the test's times are those of "all"
+
+  // Every curve, and the test, gets its times in ascending order, so no estimate sorts them again. The test
+  // does not depend on the order of courses within a time.
+  Times all, tested;
+  Reserve(all, cohort.size());
+  std::vector<Times> by_group(protocols.size());
+  for (size_t g = 0; g < by_group.size(); ++g) Reserve(by_group[g], group_size[g]);
+  std::vector<int> tested_group;
+  if (test) tested_group.reserve(tested_size);
+  if (test && !test_all) Reserve(tested, tested_size);
+  // The endings in that order with their groups, placed in one pass over the cohort and then read in order.
+  struct Placed {
+    Ending ending;
+    uint32_t group;
+  };
+  std::vector<Placed> placed(cohort.size());
+  {
+    const std::vector<uint32_t> place = PlacesByDays(endings);
+    for (size_t i = 0; i < place.size(); ++i) placed[place[i]] = {endings[i], group_of[i]};
   }
-  SuppressComplementary(cells, sizes, s.min_cell);
-  Json logrank = nullptr;
-  if (groups.size() >= 2) {
-    auto test = stats::LogRank(tested.time, tested.event, group, static_cast<int>(groups.size()));
-    logrank = {{"groups", groups}, {"chisq", test.chisq}, {"df", test.df}, {"p", test.p}};
+  for (const auto& [ending, group] : placed) {
+    Add(all, ending);
+    Add(by_group[group], ending);
+    if (!test || tested_index[group] < 0) continue;
+    if (!test_all) Add(tested, ending);
+    tested_group.push_back(tested_index[group]);
   }
 
-  std::set<int64_t> patients, other_replaced;
-  for (const CourseRow* row : cohort) {
-    patients.insert(row->patient_id);
-    if (row->other_knee_replaced) other_replaced.insert(row->patient_id);
+  Json curves = Json::array();
+  curves.push_back(Curve("all", all, s));
+  std::vector<Json*> cells;
+  std::vector<size_t> sizes;
+  for (const auto& [name, g] : protocols.ByName()) {
+    curves.push_back(Curve(name, by_group[g], s));
+    sizes.push_back(group_size[g]);
   }
+  for (size_t i = 1; i < curves.size(); ++i) cells.push_back(&curves[i]);
+  SuppressComplementary(cells, sizes, s.min_cell);
+  Json logrank = nullptr;
+  if (test) {
+    const Times& times = test_all ? all : tested;
+    auto result = stats::LogRank(times.time, times.event, tested_group, static_cast<int>(groups.size()));
+    logrank = {{"groups", groups}, {"chisq", result.chisq}, {"df", result.df}, {"p", result.p}};
+  }
+
   return {{"title", "Time to knee surgery (TKA, UKA or osteotomy) of the treated knee, by protocol"},
           {"n", cohort.size()},
           {"method",
            "Kaplan-Meier from the first session in months (log CI, Greenwood); cumulative incidence by "
            "Aalen-Johansen with death as a competing risk; censored at the last recorded contact"},
-          {"completeness", SurvivalCompleteness(cohort, s, s.as_of.value_or(""))},
+          {"completeness", completeness},
           {"curves", curves},
           {"logrank", logrank},
           {"other_knee_replaced",
            {{"title", "Patients whose other knee was replaced (TKA or UKA) after the first session"},
-            {"share", ProportionCell(other_replaced.size(), patients.size(), s)},
+            {"share", ProportionCell(CountDistinct(other_replaced), patients, s)},
             {"note", "counts only replacements recorded in this registry; follow-up lengths differ"}}}};
 }
 

@@ -1,6 +1,5 @@
 #include "registry/expectation_report.hpp"
 
-#include <set>
 #include <tuple>
 
 #include "registry/analytics_cells.hpp"
@@ -55,15 +54,15 @@ Json Responders(const Cohort& cohort, std::optional<size_t> at, const AnalyticsS
 
 Json SurgeryFree(const Cohort& cohort, const AnalyticsSettings& s) {
   const Day as_of = AsOfDay(s);
-  std::vector<double> time;
+  std::vector<Ending> endings(cohort.size());
+  for (size_t i = 0; i < cohort.size(); ++i) endings[i] = EndingOf(*cohort[i], as_of);
+  std::vector<double> time;  // ascending, so neither estimate sorts them again
   std::vector<int> event;
-  for (const CourseRow* row : cohort) {
-    const bool surgery =
-        row->treated_knee_surgery && (!row->death || *row->treated_knee_surgery <= *row->death);
-    const Day end =
-        surgery ? *row->treated_knee_surgery : (row->death ? *row->death : row->LastContactOn(as_of));
-    time.push_back(DaysBetween(row->first_session, end) / kDaysPerMonth);
-    event.push_back(surgery ? 1 : 0);
+  time.reserve(cohort.size());
+  event.reserve(cohort.size());
+  for (uint32_t i : ByDays(endings)) {
+    time.push_back(static_cast<double>(endings[i].days) / kDaysPerMonth);
+    event.push_back(endings[i].status == 1 ? 1 : 0);
   }
   auto km = stats::KaplanMeier(time, event, s.level);
   const std::vector<double> months = {12, 24, 60};
@@ -142,9 +141,8 @@ Result<ExpectationQuery> ParseExpectationQuery(const QueryParameters& query) {
 
 Json BuildExpectationReport(const ClinicRows& rows, const ExpectationQuery& q, const AnalyticsSettings& s) {
   const Cohort cohort = SelectRows(rows, q.AsFilter());
-  std::set<int64_t> patients;
-  for (const CourseRow* row : cohort) patients.insert(row->patient_id);
-  const bool enough = patients.size() >= static_cast<size_t>(s.min_cell);
+  const size_t patients = CountPatients(cohort);
+  const bool enough = patients >= static_cast<size_t>(s.min_cell);
   Json report = {
       {"title", "Outcomes of earlier patients like this at this clinic"},
       {"synthetic", rows.synthetic},
@@ -157,7 +155,7 @@ Json BuildExpectationReport(const ClinicRows& rows, const ExpectationQuery& q, c
       {"criteria_text", Criteria(q, rows)},
       {"criteria_note", "Only these criteria select the group; none is widened when the group is small."},
       {"min_cell", s.min_cell},
-      {"n", CountCell(patients.size(), s)},
+      {"n", CountCell(patients, s)},
       {"enough", enough},
       {"evidence", PublishedEvidence()},
       {"caution",
@@ -178,7 +176,7 @@ Json BuildExpectationReport(const ClinicRows& rows, const ExpectationQuery& q, c
   report["responders_12m"] = Responders(cohort, at, s);
   report["completeness_12m"] = CompletenessCell(answered, expected, s);
   report["surgery_free"] = SurgeryFree(cohort, s);
-  report["statement"] = "Observed in " + std::to_string(patients.size()) + " earlier patients like this (" +
+  report["statement"] = "Observed in " + std::to_string(patients) + " earlier patients like this (" +
                         Criteria(q, rows) + ").";
   return report;
 }

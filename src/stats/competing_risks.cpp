@@ -49,9 +49,9 @@ class DepartedInfluence {
 // survfit's timefix (survival::aeqSurv): times that differ by no more than sqrt(DBL_EPSILON), absolutely or
 // relative to the mean absolute time, are one time, the smallest of the run. Follow-up computed as a
 // fraction of years from different date pairs can otherwise split a tie that R counts together.
-std::vector<double> MergeNearlyEqualTimes(std::span<const double> time) {
+std::vector<double> MergeNearlyEqualTimes(std::span<const double> time, bool sorted) {
   std::vector<double> distinct(time.begin(), time.end());
-  std::sort(distinct.begin(), distinct.end());
+  if (!sorted) std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   double mean_abs = 0;
   for (double t : distinct) mean_abs += std::abs(t);
@@ -63,6 +63,14 @@ std::vector<double> MergeNearlyEqualTimes(std::span<const double> time) {
     if (gap > tolerance && gap / mean_abs > tolerance) cuts.push_back(distinct[i]);
   }
   std::vector<double> merged(time.size());
+  if (sorted) {  // the last cut at or before each time, walking both in order
+    size_t cut = 0;
+    for (size_t i = 0; i < time.size(); ++i) {
+      while (cut + 1 < cuts.size() && cuts[cut + 1] <= time[i]) ++cut;
+      merged[i] = cuts[cut];
+    }
+    return merged;
+  }
   for (size_t i = 0; i < time.size(); ++i)
     merged[i] = *std::prev(std::upper_bound(cuts.begin(), cuts.end(), time[i]));
   return merged;
@@ -88,11 +96,14 @@ CumulativeIncidence AalenJohansen(std::span<const double> raw_time, std::span<co
   const size_t n = std::min(raw_time.size(), status.size());
   curve.n = n;
   if (n == 0) return curve;
-  const std::vector<double> time = MergeNearlyEqualTimes(raw_time.first(n));
+  // Times already in order (a caller that sorted once for several estimates) are not sorted again; merging
+  // keeps them in order.
+  const bool sorted = std::is_sorted(raw_time.begin(), raw_time.begin() + n);
+  const std::vector<double> time = MergeNearlyEqualTimes(raw_time.first(n), sorted);
 
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return time[a] < time[b]; });
+  if (!sorted) std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return time[a] < time[b]; });
 
   const double z = boost::math::quantile(boost::math::normal(), (1 + level) / 2);
   double p_free = 1, p_event = 0;

@@ -104,12 +104,15 @@ Summary Describe(std::span<const double> values) {
   return s;
 }
 
-MeanInterval MeanWithCi(std::span<const double> values, double level) {
+namespace {
+
+// MeanWithCi from the mean and sd, however they were computed.
+MeanInterval MeanIntervalOf(size_t n, double mean, double sd, double level) {
   MeanInterval m;
-  m.n = values.size();
+  m.n = n;
   if (m.n == 0) return m;
-  m.mean = Mean(values);
-  m.sd = SampleSd(values, m.mean);
+  m.mean = mean;
+  m.sd = sd;
   if (m.n < 2) return m;
   // Constant data give a zero-width interval here, where t.test refuses; the N and sd beside it tell why.
   const double half_width = TQuantile(level, m.n - 1.0) * m.sd / std::sqrt(static_cast<double>(m.n));
@@ -118,14 +121,13 @@ MeanInterval MeanWithCi(std::span<const double> values, double level) {
   return m;
 }
 
-PairedChange PairedT(std::span<const double> before, std::span<const double> after, double level) {
+// PairedT from the mean and sd of the changes, however they were computed.
+PairedChange PairedTest(size_t n, double mean_change, double sd, double level) {
   PairedChange c;
-  c.n = std::min(before.size(), after.size());
+  c.n = n;
   if (c.n == 0) return c;
-  std::vector<double> change(c.n);
-  for (size_t i = 0; i < c.n; ++i) change[i] = after[i] - before[i];
-  c.mean_change = Mean(change);
-  c.sd = SampleSd(change, c.mean_change);
+  c.mean_change = mean_change;
+  c.sd = sd;
   if (c.n < 2) return c;
   c.df = c.n - 1.0;
   const double std_error = c.sd / std::sqrt(static_cast<double>(c.n));
@@ -137,6 +139,43 @@ PairedChange PairedT(std::span<const double> before, std::span<const double> aft
   c.lower = c.mean_change - half_width;
   c.upper = c.mean_change + half_width;
   return c;
+}
+
+}  // namespace
+
+MeanInterval MeanWithCi(std::span<const double> values, double level) {
+  if (values.empty()) return MeanIntervalOf(0, 0, 0, level);
+  const double mean = Mean(values);
+  return MeanIntervalOf(values.size(), mean, SampleSd(values, mean), level);
+}
+
+MeanInterval MeanWithCi(const RunningMoments& values, double level) {
+  return MeanIntervalOf(values.n(), values.mean(), values.sd(), level);
+}
+
+PairedChange PairedT(std::span<const double> before, std::span<const double> after, double level) {
+  const size_t n = std::min(before.size(), after.size());
+  if (n == 0) return PairedTest(0, 0, 0, level);
+  std::vector<double> change(n);
+  for (size_t i = 0; i < n; ++i) change[i] = after[i] - before[i];
+  const double mean = Mean(change);
+  return PairedTest(n, mean, SampleSd(change, mean), level);
+}
+
+PairedChange PairedT(const RunningMoments& changes, double level) {
+  return PairedTest(changes.n(), changes.mean(), changes.sd(), level);
+}
+
+double RunningMoments::mean() const {
+  if (n_ == 0) return 0;
+  return static_cast<double>(shift_ + (sum_ + block_sum_) / n_);
+}
+
+double RunningMoments::sd() const {
+  if (n_ < 2) return 0;
+  const long double sum = sum_ + block_sum_, squares = squares_ + block_squares_;
+  const long double variance = (squares - sum * sum / n_) / (n_ - 1);
+  return variance > 0 ? std::sqrt(static_cast<double>(variance)) : 0.0;  // rounding can leave -1e-20
 }
 
 SignedRankTest WilcoxonSignedRank(std::span<const double> differences) {

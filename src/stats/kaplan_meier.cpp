@@ -110,8 +110,13 @@ KmRow SurvivalAt(const KmCurve& curve, double t) {
 }
 
 std::vector<size_t> NumbersAtRisk(std::span<const double> time, std::span<const double> at) {
-  std::vector<double> sorted(time.begin(), time.end());
-  std::sort(sorted.begin(), sorted.end());
+  std::vector<double> copy;
+  std::span<const double> sorted = time;  // times already in order are searched where they are
+  if (!std::is_sorted(time.begin(), time.end())) {
+    copy.assign(time.begin(), time.end());
+    std::sort(copy.begin(), copy.end());
+    sorted = copy;
+  }
   std::vector<size_t> counts;
   counts.reserve(at.size());
   for (double t : at)

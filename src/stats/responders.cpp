@@ -3,12 +3,6 @@
 namespace kneeregen::stats {
 namespace {
 
-// Scores are stored with a few decimals, so a change such as 61.3 - 50 lands a rounding step below 11.3;
-// this slack keeps a patient exactly at a threshold on the responder side, as the definitions say.
-constexpr double kScoreSlack = 1e-9;
-
-bool AtLeast(double value, double threshold) { return value >= threshold - kScoreSlack; }
-
 struct Change {
   double before = 0, after = 0;
 };
@@ -41,17 +35,6 @@ MicThresholds DefaultKoosMic() {
                   {"sport_rec", {15.5, source, true}},
                   {"qol", {13.2, source, true}}};
   return mic;
-}
-
-std::optional<bool> IsMicResponder(std::optional<double> baseline, std::optional<double> follow_up,
-                                   double threshold) {
-  if (!baseline || !follow_up) return std::nullopt;
-  return AtLeast(*follow_up - *baseline, threshold);
-}
-
-std::optional<bool> IsInPass(std::optional<double> follow_up, double pass) {
-  if (!follow_up) return std::nullopt;
-  return AtLeast(*follow_up, pass);
 }
 
 std::optional<bool> IsOarsiResponder(const OarsiInput& input, const OarsiCriteria& criteria) {

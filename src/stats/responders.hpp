@@ -24,10 +24,23 @@ struct MicThresholds {
 // Sport/Rec 15.5, QOL 13.2.
 MicThresholds DefaultKoosMic();
 
-// Scores are 0–100 with 100 = best (KOOS). A responder improved by at least the threshold.
-std::optional<bool> IsMicResponder(std::optional<double> baseline, std::optional<double> follow_up, double threshold);
+// Scores are stored with a few decimals, so a change such as 61.3 - 50 lands a rounding step below 11.3;
+// this slack keeps a patient exactly at a threshold on the responder side, as the definitions say.
+inline constexpr double kScoreSlack = 1e-9;
+inline bool AtLeast(double value, double threshold) { return value >= threshold - kScoreSlack; }
+
+// Scores are 0–100 with 100 = best (KOOS). A responder improved by at least the threshold. Inline, because
+// a full cohort's responder figure asks a few million times.
+inline std::optional<bool> IsMicResponder(std::optional<double> baseline, std::optional<double> follow_up,
+                                          double threshold) {
+  if (!baseline || !follow_up) return std::nullopt;
+  return AtLeast(*follow_up - *baseline, threshold);
+}
 // PASS: follow-up score at or above `pass` (KOOS Pain ≈ 69, derived from Georgopoulos 2023; DOMAIN.md §4).
-std::optional<bool> IsInPass(std::optional<double> follow_up, double pass);
+inline std::optional<bool> IsInPass(std::optional<double> follow_up, double pass) {
+  if (!follow_up) return std::nullopt;
+  return AtLeast(*follow_up, pass);
+}
 
 struct OarsiCriteria {
   // Arm 1 [U]: pain or function improves by at least high_relative AND high_absolute.

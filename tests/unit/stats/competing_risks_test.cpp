@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "unit/stats/stats_golden.hpp"
 
 namespace kneeregen::stats {
@@ -45,6 +47,37 @@ TEST(AalenJohansen, MatchesMultiStateSurvfit) {
       EXPECT_NEAR(row.std_err, expected.at("std_err").get<double>(), kAgreesWithR) << where;
       ExpectAgrees(row.lower, expected.at("lower"), where + " lower");
       ExpectAgrees(row.upper, expected.at("upper"), where + " upper");
+    }
+  }
+}
+
+// Times given in order (equal times in any order) skip the sort and give the same curve to the last bit.
+TEST(AalenJohansen, TimesGivenInOrderGiveTheSameCurve) {
+  for (const Json& c : Golden().at("cases")) {
+    const std::vector<double> time = Doubles(c.at("time"));
+    const std::vector<int> status = c.at("status").get<std::vector<int>>();
+    std::vector<size_t> order(time.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {  // equal times last row first
+      return time[a] != time[b] ? time[a] < time[b] : a > b;
+    });
+    std::vector<double> sorted_time;
+    std::vector<int> sorted_status;
+    for (size_t i : order) {
+      sorted_time.push_back(time[i]);
+      sorted_status.push_back(status[i]);
+    }
+    const CumulativeIncidence expected = AalenJohansen(time, status, c.at("level"));
+    const CumulativeIncidence actual = AalenJohansen(sorted_time, sorted_status, c.at("level"));
+    const std::string name = c.at("name").get<std::string>();
+    ASSERT_EQ(actual.rows.size(), expected.rows.size()) << name;
+    for (size_t i = 0; i < actual.rows.size(); ++i) {
+      EXPECT_EQ(actual.rows[i].time, expected.rows[i].time) << name << " row " << i;
+      EXPECT_EQ(actual.rows[i].n_risk, expected.rows[i].n_risk) << name << " row " << i;
+      EXPECT_EQ(actual.rows[i].incidence, expected.rows[i].incidence) << name << " row " << i;
+      EXPECT_EQ(actual.rows[i].std_err, expected.rows[i].std_err) << name << " row " << i;
+      EXPECT_EQ(actual.rows[i].lower, expected.rows[i].lower) << name << " row " << i;
+      EXPECT_EQ(actual.rows[i].upper, expected.rows[i].upper) << name << " row " << i;
     }
   }
 }

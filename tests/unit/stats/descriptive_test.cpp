@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
+
 #include "unit/stats/stats_golden.hpp"
 
 namespace kneeregen::stats {
@@ -89,6 +92,88 @@ TEST(PairedT, SleepDataAsPrintedByR) {
   EXPECT_NEAR(*p.t, 4.0621, 5e-5);
   EXPECT_NEAR(*p.p, 0.002833, 5e-7);
   EXPECT_EQ(p.df, 9);
+}
+
+RunningMoments Moments(const std::vector<double>& values) {
+  RunningMoments m;
+  for (double v : values) m.Add(v);
+  return m;
+}
+
+// Running moments stand in for R's two-pass mean and sd in figures over a million courses; they must agree
+// far inside the 1e-6 the figures promise, to about the last digit or two of a double.
+constexpr double kRunning = 1e-13;
+
+void ExpectCloseRelative(double actual, double expected, const std::string& what) {
+  EXPECT_LE(std::abs(actual - expected), kRunning * std::max(1.0, std::abs(expected))) << what;
+}
+
+TEST(RunningMoments, AgreeWithMeanWithCiOnRsCases) {
+  for (const Json& c : Section("mean_ci", 14)) {
+    const std::string name = c.at("name").get<std::string>();
+    const std::vector<double> x = Doubles(c.at("x"));
+    const MeanInterval running = MeanWithCi(Moments(x), c.at("level")), gathered = MeanWithCi(x, c.at("level"));
+    EXPECT_EQ(running.n, gathered.n) << name;
+    ExpectCloseRelative(running.mean, gathered.mean, name + " mean");
+    ExpectCloseRelative(running.sd, gathered.sd, name + " sd");
+    ASSERT_EQ(running.lower.has_value(), gathered.lower.has_value()) << name;
+    if (gathered.lower) {
+      ExpectCloseRelative(*running.lower, *gathered.lower, name + " lower");
+      ExpectCloseRelative(*running.upper, *gathered.upper, name + " upper");
+    }
+  }
+}
+
+TEST(RunningMoments, AgreeWithPairedTOnRsCases) {
+  for (const Json& c : Section("paired_t", 10)) {
+    const std::string name = c.at("name").get<std::string>();
+    const std::vector<double> before = Doubles(c.at("before")), after = Doubles(c.at("after"));
+    std::vector<double> change;
+    for (size_t i = 0; i < before.size(); ++i) change.push_back(after[i] - before[i]);
+    const PairedChange running = PairedT(Moments(change), c.at("level"));
+    const PairedChange gathered = PairedT(before, after, c.at("level"));
+    EXPECT_EQ(running.n, gathered.n) << name;
+    ExpectCloseRelative(running.mean_change, gathered.mean_change, name + " mean");
+    ExpectCloseRelative(running.sd, gathered.sd, name + " sd");
+    ASSERT_EQ(running.p.has_value(), gathered.p.has_value()) << name;
+    if (gathered.p) {
+      EXPECT_NEAR(*running.p, *gathered.p, 1e-12) << name;
+      ExpectCloseRelative(*running.lower, *gathered.lower, name + " lower");
+    }
+  }
+}
+
+TEST(RunningMoments, EmptySingleAndConstantValuesAsMeanWithCi) {
+  EXPECT_EQ(MeanWithCi(Moments({})).n, 0u);
+  EXPECT_EQ(MeanWithCi(Moments({})).mean, 0);
+  const MeanInterval one = MeanWithCi(Moments({42.5}));
+  EXPECT_EQ(one.mean, 42.5);
+  EXPECT_EQ(one.sd, 0);
+  EXPECT_FALSE(one.lower);
+  const std::vector<double> constant(1000, 61.1111111111111);
+  EXPECT_EQ(Moments(constant).sd(), 0) << "constant changes must leave the paired test empty, as t.test does";
+  EXPECT_FALSE(PairedT(Moments(constant)).p);
+}
+
+// A million KOOS-like scores (a few hundred distinct values, stored to 13 decimals), as a full cohort's cell
+// holds them, and values far from zero.
+TEST(RunningMoments, AgreeWithTheGatheredMeanAndSdOnLargeCells) {
+  std::mt19937_64 random(20261201);
+  std::uniform_int_distribution<int> item(0, 36);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (size_t n : {2u, 3u, 255u, 256u, 257u, 10000u, 1000000u}) {
+    std::vector<double> scores(n), offset(n);
+    for (size_t i = 0; i < n; ++i) {
+      scores[i] = 100 - std::round(item(random) * 100.0 / 36 * 1e13) / 1e13;
+      offset[i] = 1e6 + unit(random);
+    }
+    for (const auto* x : {&scores, &offset}) {
+      const MeanInterval running = MeanWithCi(Moments(*x)), gathered = MeanWithCi(*x);
+      const std::string what = "n = " + std::to_string(n) + (x == &scores ? " scores" : " offset");
+      ExpectCloseRelative(running.mean, gathered.mean, what + " mean");
+      ExpectCloseRelative(running.sd, gathered.sd, what + " sd");
+    }
+  }
 }
 
 TEST(WilcoxonSignedRank, MatchesWilcoxTestExactAndNormal) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -188,6 +189,50 @@ TEST_P(SurvivalGolden, CoxMatchesCoxphEfronAndBreslow) {
   ASSERT_EQ(t.size(), c.expected["cox_rows"].get<size_t>());
   ExpectCox(FitCox(t, e, x, Ties::kEfron), c.expected["cox_efron"], "efron");
   ExpectCox(FitCox(t, e, x, Ties::kBreslow), c.expected["cox_breslow"], "breslow");
+}
+
+// A caller that sorts the times once for several estimates passes them in order, equal times in any order;
+// the estimates skip their own sort then, and must come out exactly as from the times in file order.
+TEST_P(SurvivalGolden, TimesGivenInOrderGiveTheSameEstimates) {
+  const GoldenCase c(GetParam());
+  std::vector<size_t> order(c.time.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {  // equal times last row first
+    return c.time[a] != c.time[b] ? c.time[a] < c.time[b] : a > b;
+  });
+  std::vector<double> time;
+  std::vector<int> event, group;
+  for (size_t i : order) {
+    time.push_back(c.time[i]);
+    event.push_back(c.event[i]);
+    group.push_back(c.group[i]);
+  }
+
+  const KmCurve expected = KaplanMeier(c.time, c.event), actual = KaplanMeier(time, event);
+  ASSERT_EQ(actual.rows.size(), expected.rows.size());
+  for (size_t i = 0; i < actual.rows.size(); ++i) {
+    SCOPED_TRACE("row " + std::to_string(i));
+    EXPECT_EQ(actual.rows[i].time, expected.rows[i].time);
+    EXPECT_EQ(actual.rows[i].n_risk, expected.rows[i].n_risk);
+    EXPECT_EQ(actual.rows[i].n_event, expected.rows[i].n_event);
+    EXPECT_EQ(actual.rows[i].n_censor, expected.rows[i].n_censor);
+    EXPECT_EQ(actual.rows[i].survival, expected.rows[i].survival);
+    EXPECT_EQ(actual.rows[i].lower, expected.rows[i].lower);
+    EXPECT_EQ(actual.rows[i].upper, expected.rows[i].upper);
+  }
+  EXPECT_EQ(actual.median, expected.median);
+  EXPECT_EQ(actual.median_lower, expected.median_lower);
+  EXPECT_EQ(actual.median_upper, expected.median_upper);
+
+  const std::vector<double> at = {0, time[time.size() / 3], time[time.size() / 2], time.back(), time.back() + 1};
+  EXPECT_EQ(NumbersAtRisk(time, at), NumbersAtRisk(c.time, at));
+
+  const int groups = static_cast<int>(c.group_names.size());
+  const LogRankTest in_order = LogRank(time, event, group, groups), as_read = LogRank(c.time, c.event, c.group, groups);
+  EXPECT_EQ(in_order.chisq, as_read.chisq);
+  EXPECT_EQ(in_order.p, as_read.p);
+  EXPECT_EQ(in_order.observed, as_read.observed);
+  EXPECT_EQ(in_order.expected, as_read.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(R, SurvivalGolden,
