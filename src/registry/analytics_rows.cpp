@@ -417,31 +417,38 @@ ClinicRows ExtractPatientRows(ReadTransaction& tx, int64_t clinic_id, const std:
   return ClinicReader(tx, clinic_id, &patients).Read();
 }
 
-bool Matches(const CourseRow& row, const CohortFilter& f) {
-  if (f.protocol_id && row.protocol_id != f.protocol_id) return false;
-  if (f.product && row.product != *f.product) return false;
-  if (f.sessions && row.sessions != *f.sessions) return false;
-  if (f.ligament_sites && row.ligament_sites != *f.ligament_sites) return false;
-  if (f.kl_grade && row.kl_grade != f.kl_grade) return false;
-  if ((f.age_min || f.age_max) && !row.age) return false;
-  if (f.age_min && *row.age < *f.age_min) return false;
-  if (f.age_max && *row.age >= *f.age_max + 1) return false;  // age_max 69 keeps 69.9
-  if (f.practitioner_id && row.practitioner_id != f.practitioner_id) return false;
-  if (f.first_session_from && row.first_session < ToDay(*f.first_session_from)) return false;
-  if (f.first_session_to && row.first_session > ToDay(*f.first_session_to)) return false;
-  return true;
-}
+namespace {
+
+// The filter with its first-session dates parsed once, not once per row.
+struct RowFilter {
+  const CohortFilter& f;
+  std::optional<Day> from, to;
+
+  bool Matches(const CourseRow& row) const {
+    if (f.protocol_id && row.protocol_id != f.protocol_id) return false;
+    if (f.product && row.product != *f.product) return false;
+    if (f.sessions && row.sessions != *f.sessions) return false;
+    if (f.ligament_sites && row.ligament_sites != *f.ligament_sites) return false;
+    if (f.kl_grade && row.kl_grade != f.kl_grade) return false;
+    if ((f.age_min || f.age_max) && !row.age) return false;
+    if (f.age_min && *row.age < *f.age_min) return false;
+    if (f.age_max && *row.age >= *f.age_max + 1) return false;  // age_max 69 keeps 69.9
+    if (f.practitioner_id && row.practitioner_id != f.practitioner_id) return false;
+    if (from && row.first_session < *from) return false;
+    if (to && row.first_session > *to) return false;
+    return true;
+  }
+};
+
+}  // namespace
 
 std::vector<const CourseRow*> SelectRows(const ClinicRows& rows, const CohortFilter& filter) {
+  const RowFilter matches{.f = filter,
+                          .from = filter.first_session_from ? ToDay(*filter.first_session_from) : std::nullopt,
+                          .to = filter.first_session_to ? ToDay(*filter.first_session_to) : std::nullopt};
   std::vector<const CourseRow*> selected;
-  CohortFilter dates_once = filter;  // parsed once here, not once per row
-  dates_once.first_session_from.reset();
-  dates_once.first_session_to.reset();
-  const std::optional<Day> from = filter.first_session_from ? ToDay(*filter.first_session_from) : std::nullopt;
-  const std::optional<Day> to = filter.first_session_to ? ToDay(*filter.first_session_to) : std::nullopt;
   for (const auto& row : rows.courses)
-    if (Matches(row, dates_once) && (!from || row.first_session >= *from) && (!to || row.first_session <= *to))
-      selected.push_back(&row);
+    if (matches.Matches(row)) selected.push_back(&row);
   return selected;
 }
 

@@ -103,7 +103,6 @@ ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id);
 // and record kind; protocol names, timepoints and the clinic's synthetic flag are read as for the clinic.
 ClinicRows ExtractPatientRows(ReadTransaction& tx, int64_t clinic_id, const std::vector<int64_t>& patients);
 
-bool Matches(const CourseRow& row, const CohortFilter& filter);
 std::vector<const CourseRow*> SelectRows(const ClinicRows& rows, const CohortFilter& filter);
 
 // The day figures are judged on (settings.as_of, set by the service before any figure runs).
