@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "core/allocator.hpp"
 #include "registry/analytics_figures.hpp"
+#include "registry/analytics_snapshot.hpp"
 #include "registry/expectation_report.hpp"
 #include "storage/open_store.hpp"
 
@@ -63,6 +65,8 @@ ClinicRows Repeat(const ClinicRows& rows, int copies) {
   out.timepoints = rows.timepoints;
   out.synthetic = rows.synthetic;
   out.courses.reserve(rows.courses.size() * copies);
+  out.koos.reserve(rows.koos.size() * copies);
+  for (int copy = 0; copy < copies; ++copy) out.koos.insert(out.koos.end(), rows.koos.begin(), rows.koos.end());
   for (int copy = 0; copy < copies; ++copy)
     for (const auto& c : rows.courses) {
       CourseRow row = c;
@@ -71,6 +75,7 @@ ClinicRows Repeat(const ClinicRows& rows, int copies) {
       row.knee_id += copy * stride;
       out.courses.push_back(std::move(row));
     }
+  IndexCourses(out.courses, out.columns);
   return out;
 }
 
@@ -115,6 +120,7 @@ void Time(const char* label, int runs, const std::function<Json()>& compute) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  KeepFreedMemoryForReuse();  // as kneeregen does
   const Options o = Parse(argc, argv);
   auto store = OpenStore(o.db, {.readers = 1});
   if (!store) {
@@ -149,5 +155,37 @@ int main(int argc, char** argv) {
   Time("OutcomeReport (full cohort)", o.runs, [&] { return OutcomeReport(rows, CohortFilter{}, settings); });
   Time("OutcomeReport (kl_grade 2)", o.runs, [&] { return OutcomeReport(rows, kl2, settings); });
   Time("BuildExpectationReport", o.runs, [&] { return BuildExpectationReport(rows, query, settings); });
+  // The figure families of the full cohort one by one, on one thread: where the report's time goes.
+  const Cohort all = SelectRows(rows, CohortFilter{});
+  const size_t patients = CountPatients(all);
+  Time("  SelectRows", o.runs, [&] { return Json(SelectRows(rows, CohortFilter{}).size()); });
+  Time("  CountPatients", o.runs, [&] { return Json(CountPatients(all)); });
+  Time("  SummarizeKoos", o.runs, [&] {
+    return Json(SummarizeKoos(all, all.courses, rows.timepoints.size(), rows.TimepointIndex("12m"), settings).pain_pairs.size());
+  });
+  const KoosCells cells = SummarizeKoos(all, all.courses, rows.timepoints.size(), rows.TimepointIndex("12m"), settings);
+  Time("  SplitVersusSingle", o.runs, [&] { return SplitVersusSingle(all, cells, rows.TimepointIndex("12m"), settings); });
+  const Json completeness = SurvivalCompleteness(all, settings, o.as_of);
+  Time("  SurvivalCompleteness", o.runs, [&] { return SurvivalCompleteness(all, settings, o.as_of); });
+  Time("  AdverseEventRates", o.runs, [&] { return AdverseEventRates(all, patients, completeness, settings); });
+  Time("  KneeSurvival", o.runs, [&] { return KneeSurvival(all, patients, completeness, settings); });
+  Time("  CartilageChangeFigure", o.runs, [&] { return CartilageChangeFigure(all, settings); });
+
+  // What a request pays after one patient's record changed, before its figures: that patient's courses
+  // replaced by freshly read ones (here: the same ones again, so every run starts from the same rows).
+  ClinicRows live = rows;
+  const int64_t patient = live.courses[live.courses.size() / 2].patient_id;
+  ClinicRows fresh;
+  fresh.timepoints = live.timepoints;
+  for (size_t i = 0; i < live.courses.size(); ++i)
+    if (live.courses[i].patient_id == patient) {
+      fresh.courses.push_back(live.courses[i]);
+      const auto koos = live.KoosOf(i);
+      fresh.koos.insert(fresh.koos.end(), koos.begin(), koos.end());
+    }
+  Time("ReplacePatients (1 patient)", o.runs, [&] {
+    ReplacePatients(live, {patient}, fresh);
+    return Json(live.courses.size());
+  });
   return 0;
 }

@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include "app/serve.hpp"
+#include "core/allocator.hpp"
 #include "cli/cli.hpp"
 #include "storage/open_store.hpp"
 
 int main(int argc, char** argv) {
+  kneeregen::KeepFreedMemoryForReuse();
   // Log lines go to stderr in UTC. The logger is built here, before any thread starts, so no two threads
   // race to create spdlog's registry.
   spdlog::set_default_logger(spdlog::stderr_color_mt("kneeregen"));

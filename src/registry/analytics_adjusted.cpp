@@ -3,6 +3,7 @@
 // answer is observational: who gets which protocol is chosen, not randomised, so the report says so beside
 // it.
 #include <algorithm>
+#include <cmath>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
@@ -19,7 +20,8 @@ constexpr const char* kObservational =
 
 }  // namespace
 
-Json SplitVersusSingle(const KoosCells& koos, std::optional<size_t> at_12m, const AnalyticsSettings& s) {
+Json SplitVersusSingle(const Cohort& cohort, const KoosCells& koos, std::optional<size_t> at_12m,
+                       const AnalyticsSettings& s) {
   std::vector<double> y, split, baseline, age, kl, bmi;
   size_t n_split = 0, n_single = 0;
   std::vector<double> change_split, change_single;
@@ -29,17 +31,18 @@ Json SplitVersusSingle(const KoosCells& koos, std::optional<size_t> at_12m, cons
     expected = koos.at[*at_12m].expected;
   }
   for (auto* column : {&y, &split, &baseline, &age, &kl, &bmi}) column->reserve(answered);
-  for (const auto& [row, before, after] : koos.pain_pairs) {
-    if (!row->age || !row->kl_grade || !row->bmi) continue;
+  for (const auto& [course, before, after] : koos.pain_pairs) {
+    const CourseFacts& row = cohort.Facts(course);
+    if (std::isnan(row.age) || row.kl_grade < 0 || std::isnan(row.bmi)) continue;
     // The protocol as intended: a split course stopped after one session (flare, surgery, choice) stays
     // split, or the comparison would credit the single-session group with the split group's dropouts.
-    const bool is_split = std::max(row->sessions_intended, row->sessions) > 1;
+    const bool is_split = std::max(row.sessions_intended, row.sessions) > 1;
     y.push_back(after - before);
     split.push_back(is_split ? 1 : 0);
     baseline.push_back(before);
-    age.push_back(*row->age);
-    kl.push_back(*row->kl_grade);
-    bmi.push_back(*row->bmi);
+    age.push_back(row.age);
+    kl.push_back(row.kl_grade);
+    bmi.push_back(row.bmi);
     (is_split ? change_split : change_single).push_back(after - before);
     ++(is_split ? n_split : n_single);
   }

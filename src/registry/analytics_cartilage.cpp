@@ -13,35 +13,32 @@ Json CartilageChangeFigure(const Cohort& cohort, const AnalyticsSettings& s) {
     std::vector<double> before, after;
     size_t thickened = 0;
   };
-  std::map<std::string, Region> regions;
-  std::vector<std::pair<const std::string*, Region*>> known;  // regions met so far, found without the map
-  std::vector<const std::string*> seen;
+  const CourseColumns& columns = cohort.rows->columns;
+  std::vector<Region> regions(columns.regions.size());
   std::vector<int64_t> knees_with_baseline_and_follow_up;
-  for (const CourseRow* row : cohort) {
-    if (row->cartilage.empty()) continue;
-    // One method per region and knee: the first listed, so a knee measured twice is not counted twice.
-    seen.clear();
-    for (const auto& c : row->cartilage) {
-      if (std::any_of(seen.begin(), seen.end(), [&](const std::string* s) { return *s == c.region; })) continue;
-      seen.push_back(&c.region);
-      auto it = std::find_if(known.begin(), known.end(), [&](const auto& k) { return *k.first == c.region; });
-      if (it == known.end()) {
-        auto& [name, region] = *regions.try_emplace(c.region).first;
-        it = known.insert(known.end(), {&name, &region});
-      }
-      Region& r = *it->second;
-      r.before.push_back(c.baseline_mm);
-      r.after.push_back(c.follow_up_mm);
-      if (c.follow_up_mm - c.baseline_mm > s.cartilage_error_mm) ++r.thickened;
-      knees_with_baseline_and_follow_up.push_back(row->knee_id);
+  // The cohort beside the clinic's pairs, both in course order; a region appears once per course
+  // (CourseColumns::CartilagePair).
+  auto next = columns.cartilage.begin();
+  const auto end = columns.cartilage.end();
+  for (uint32_t course : cohort.courses) {
+    while (next != end && next->course < course) ++next;
+    for (; next != end && next->course == course; ++next) {
+      Region& r = regions[next->region];
+      r.before.push_back(next->baseline_mm);
+      r.after.push_back(next->follow_up_mm);
+      if (next->follow_up_mm - next->baseline_mm > s.cartilage_error_mm) ++r.thickened;
+      knees_with_baseline_and_follow_up.push_back(next->knee_id);
     }
   }
   const size_t knees = CountDistinct(knees_with_baseline_and_follow_up);
   Json rows = Json::array();
-  for (const auto& [name, r] : regions)
-    rows.push_back({{"region", name},
+  for (size_t i = 0; i < regions.size(); ++i) {
+    const Region& r = regions[i];
+    if (r.before.empty()) continue;
+    rows.push_back({{"region", columns.regions[i]},
                     {"change_mm", ChangeCell(r.before, r.after, s)},
                     {"thickened_beyond_error", ProportionCell(r.thickened, r.before.size(), s)}});
+  }
   return {{"title", "MRI cartilage thickness change per region (same segmentation method only)"},
           {"n", CountCell(knees, s)["n"]},
           {"measurement_error_mm", s.cartilage_error_mm},

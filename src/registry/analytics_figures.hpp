@@ -7,14 +7,13 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <vector>
 
 #include "registry/analytics_rows.hpp"
 #include "stats/descriptive.hpp"
 
 namespace kneeregen {
-
-using Cohort = std::vector<const CourseRow*>;
 
 // Everything GET /api/v1/analytics/outcomes answers for the courses `filter` selects, except the synthetic
 // label (the service adds it): counts of courses and patients, and each figure below.
@@ -34,14 +33,18 @@ struct KoosCells {
   std::vector<AtTimepoint> at;  // by the clinic's timepoints; baseline has no change or responders
   // The courses with Pain at baseline and at the timepoint asked for, in cohort order, with both scores.
   struct PainPair {
-    const CourseRow* row;
+    uint32_t course;  // as in Cohort::courses
     double before, after;
   };
   std::vector<PainPair> pain_pairs;
+
+  // Adds the cells of courses that come after these in the cohort (a later part of the same walk).
+  void Merge(KoosCells&& later);
 };
-// `pain_pairs_at`: the timepoint whose Pain pairs to keep, if any.
-KoosCells SummarizeKoos(const Cohort& cohort, size_t timepoints, std::optional<size_t> pain_pairs_at,
-                        const AnalyticsSettings& settings);
+// The cells of `part` of the cohort's courses (all of them, or a part of the walk merged later in cohort
+// order). `pain_pairs_at`: the timepoint whose Pain pairs to keep, if any.
+KoosCells SummarizeKoos(const Cohort& cohort, std::span<const uint32_t> part, size_t timepoints,
+                        std::optional<size_t> pain_pairs_at, const AnalyticsSettings& settings);
 
 // KOOS subscale means per timepoint and change from baseline (paired), with completeness.
 Json KoosTrajectories(const KoosCells& cells, const std::vector<std::string>& timepoints,
@@ -63,7 +66,8 @@ Json CartilageChangeFigure(const Cohort& cohort, const AnalyticsSettings& settin
 // linear regression for baseline score, age, KL grade and BMI.
 // `at_12m` is the position of "12m" in the clinic's timepoints, nothing when its schedule lacks one; `koos`
 // the cohort's KOOS cells with the Pain pairs at 12 months.
-Json SplitVersusSingle(const KoosCells& koos, std::optional<size_t> at_12m, const AnalyticsSettings& settings);
+Json SplitVersusSingle(const Cohort& cohort, const KoosCells& koos, std::optional<size_t> at_12m,
+                       const AnalyticsSettings& settings);
 
 // How a course ended for the time to knee surgery: days from the first session to knee surgery of the treated
 // knee (status 1), to death first (2), or to the last recorded contact on `as_of`, censored (0).
@@ -71,7 +75,7 @@ struct Ending {
   int64_t days = 0;
   int status = 0;
 };
-Ending EndingOf(const CourseRow& row, Day as_of);
+Ending EndingOf(const CourseFacts& course, Day as_of);
 // Positions of `endings` by ascending days, equal days in cohort order: the order every survival estimate
 // would sort the times into (time is days / kDaysPerMonth), found once so that none sorts them again.
 std::vector<uint32_t> ByDays(const std::vector<Ending>& endings);
@@ -82,7 +86,7 @@ Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& setting
 
 // Helpers shared by the figure files. Timepoints are positions in ClinicRows::timepoints; baseline is first.
 inline constexpr size_t kBaseline = 0;
-std::optional<double> ScoreAt(const CourseRow& row, size_t timepoint, size_t scale);
+std::optional<double> ScoreAt(std::span<const KoosAt> koos, size_t timepoint, size_t scale);
 // Courses answered at a timepoint, of those due there on `as_of`.
 std::pair<size_t, size_t> AnsweredOfExpected(const Cohort& cohort, size_t timepoint, Day as_of);
 std::string ScaleTitle(const std::string& scale);

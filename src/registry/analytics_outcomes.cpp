@@ -1,6 +1,7 @@
 // The outcome report of one cohort: its counts and every figure, from rows already in memory.
 #include <algorithm>
 #include <future>
+#include <span>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
@@ -31,28 +32,39 @@ size_t CountDistinct(std::vector<int64_t>& ids) {
 }
 
 size_t CountPatients(const Cohort& cohort) {
-  std::vector<int64_t> ids;
-  ids.reserve(cohort.size());
-  for (const CourseRow* row : cohort) ids.push_back(row->patient_id);
-  return CountDistinct(ids);
+  // Patients are numbered densely (CourseFacts::patient): a bit each.
+  std::vector<uint64_t> seen(cohort.rows->columns.patient_span / 64 + 1, 0);
+  size_t distinct = 0;
+  for (uint32_t course : cohort.courses) {
+    const uint32_t k = cohort.Facts(course).patient;
+    uint64_t& word = seen[k / 64];
+    const uint64_t bit = uint64_t{1} << (k % 64);
+    distinct += (word & bit) == 0;
+    word |= bit;
+  }
+  return distinct;
 }
 
 Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const AnalyticsSettings& s) {
   const Cohort cohort = SelectRows(rows, filter);
-  // Two threads, each computing whole figures in cohort order, so the report does not depend on the timing:
-  // the KOOS cells and the adjusted comparison on one, the rest on the other.
-  std::future<std::pair<KoosCells, Json>> proms = std::async(std::launch::async, [&] {
-    const std::optional<size_t> at_12m = rows.TimepointIndex("12m");
-    KoosCells cells = SummarizeKoos(cohort, rows.timepoints.size(), at_12m, s);
-    Json split = SplitVersusSingle(cells, at_12m, s);
-    return std::pair(std::move(cells), std::move(split));
-  });
   const size_t patients = CountPatients(cohort);
   const Json completeness = SurvivalCompleteness(cohort, s, s.as_of.value_or(""));
+  const std::optional<size_t> at_12m = rows.TimepointIndex("12m");
+  // Two threads: the KOOS walk, the heaviest figure, is split between them at the middle of the cohort
+  // and merged in cohort order, and each adds whole figures, so the report does not depend on timing.
+  const std::span<const uint32_t> courses(cohort.courses);
+  const size_t half = courses.size() / 2;
+  Json knee_survival;
+  std::future<KoosCells> later_koos = std::async(std::launch::async, [&] {
+    KoosCells cells = SummarizeKoos(cohort, courses.subspan(half), rows.timepoints.size(), at_12m, s);
+    knee_survival = KneeSurvival(cohort, patients, completeness, s);
+    return cells;
+  });
+  KoosCells cells = SummarizeKoos(cohort, courses.first(half), rows.timepoints.size(), at_12m, s);
   Json adverse_events = AdverseEventRates(cohort, patients, completeness, s);
-  Json knee_survival = KneeSurvival(cohort, patients, completeness, s);
   Json cartilage = CartilageChangeFigure(cohort, s);
-  auto [cells, split_vs_single] = proms.get();
+  cells.Merge(later_koos.get());
+  Json split_vs_single = SplitVersusSingle(cohort, cells, at_12m, s);
   Json out = {{"synthetic", rows.synthetic},
               {"as_of", *s.as_of},
               {"filter", filter.ToJson()},

@@ -8,16 +8,16 @@
 
 namespace kneeregen {
 
-std::optional<double> ScoreAt(const CourseRow& row, size_t timepoint, size_t scale) {
-  const KoosAt& at = row.koos[timepoint];
+std::optional<double> ScoreAt(std::span<const KoosAt> koos, size_t timepoint, size_t scale) {
+  const KoosAt& at = koos[timepoint];
   if (!at.answered || std::isnan(at.scores[scale])) return std::nullopt;
   return at.scores[scale];
 }
 
 std::pair<size_t, size_t> AnsweredOfExpected(const Cohort& cohort, size_t timepoint, Day as_of) {
   size_t expected = 0, answered = 0;
-  for (const CourseRow* row : cohort) {
-    const KoosAt& at = row->koos[timepoint];
+  for (uint32_t course : cohort.courses) {
+    const KoosAt& at = cohort.rows->KoosOf(course)[timepoint];
     if (!at.DueOn(as_of)) continue;
     ++expected;
     if (at.answered) ++answered;
@@ -34,18 +34,36 @@ std::string ScaleTitle(const std::string& scale) {
   return scale;
 }
 
+void KoosCells::Merge(KoosCells&& later) {
+  for (size_t t = 0; t < at.size() && t < later.at.size(); ++t) {
+    AtTimepoint& mine = at[t];
+    const AtTimepoint& theirs = later.at[t];
+    mine.answered += theirs.answered;
+    mine.expected += theirs.expected;
+    for (size_t k = 0; k < kKoosScales.size(); ++k) {
+      mine.score[k].Merge(theirs.score[k]);
+      mine.change[k].Merge(theirs.change[k]);
+      mine.mic_n[k] += theirs.mic_n[k];
+      mine.mic_responders[k] += theirs.mic_responders[k];
+    }
+    mine.pass_n += theirs.pass_n;
+    mine.in_pass += theirs.in_pass;
+  }
+  pain_pairs.insert(pain_pairs.end(), later.pain_pairs.begin(), later.pain_pairs.end());
+}
+
 // One walk over the cohort, course by course and timepoint by timepoint: a course's timepoints lie together
 // in memory, so a million courses are read once for all the cells instead of once per cell.
-KoosCells SummarizeKoos(const Cohort& cohort, size_t timepoints, std::optional<size_t> pain_pairs_at,
-                        const AnalyticsSettings& s) {
+KoosCells SummarizeKoos(const Cohort& cohort, std::span<const uint32_t> part, size_t timepoints,
+                        std::optional<size_t> pain_pairs_at, const AnalyticsSettings& s) {
   std::array<std::optional<double>, kKoosScales.size()> mic;  // where the settings have one
   for (size_t k = 0; k < kKoosScales.size(); ++k)
     if (auto it = s.mic.by_scale.find(kKoosScales[k]); it != s.mic.by_scale.end()) mic[k] = it->second.value;
   const Day as_of = AsOfDay(s);
   KoosCells cells;
   cells.at.resize(timepoints);
-  for (const CourseRow* row : cohort) {
-    const KoosAt* koos = row->koos.data();
+  for (uint32_t course : part) {
+    const KoosAt* koos = cohort.rows->KoosOf(course).data();
     const KoosAt& baseline = koos[kBaseline];
     for (size_t t = 0; t < timepoints; ++t) {
       const KoosAt& at = koos[t];
@@ -61,7 +79,7 @@ KoosCells SummarizeKoos(const Cohort& cohort, size_t timepoints, std::optional<s
         cell.score[k].Add(score);
         if (t == kBaseline || !baseline.answered || std::isnan(baseline.scores[k])) continue;
         cell.change[k].Add(score - baseline.scores[k]);
-        if (k == 0 && t == pain_pairs_at) cells.pain_pairs.push_back({row, baseline.scores[0], score});
+        if (k == 0 && t == pain_pairs_at) cells.pain_pairs.push_back({course, baseline.scores[0], score});
         if (!mic[k]) continue;
         ++cell.mic_n[k];
         if (*stats::IsMicResponder(baseline.scores[k], score, *mic[k])) ++cell.mic_responders[k];

@@ -1,6 +1,7 @@
 #include "registry/analytics_rows.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -156,6 +157,8 @@ class ClinicReader {
       out.synthetic = out.synthetic || course.synthetic;
       Complete(course);
       out.courses.push_back(std::move(course));
+      const std::vector<KoosAt>& koos = koos_[id];
+      out.koos.insert(out.koos.end(), koos.begin(), koos.end());
     }
     for (auto& row : out.courses) {
       if (!row.protocol_id)
@@ -163,6 +166,7 @@ class ClinicReader {
       else
         row.protocol_name = out.protocol_names[*row.protocol_id];
     }
+    IndexCourses(out.courses, out.columns);
     return out;
   }
 
@@ -213,7 +217,7 @@ class ClinicReader {
       else if (c["sessions_planned"].is_number_integer())
         row.sessions_intended = c["sessions_planned"].get<int>();
       row.ligament_sites = c["ligament_sites"] == true;  // the plan's, until injections say otherwise
-      row.koos.resize(timepoint_index_.size());
+      koos_[row.course_id].resize(timepoint_index_.size());
       course_synthetic_[row.course_id] = c.value("synthetic", false) == true;
       courses_.emplace(row.course_id, std::move(row));
     }
@@ -277,7 +281,7 @@ class ClinicReader {
       if (f == followups.end()) continue;
       auto course = courses_.find(f->second.course_id);
       if (course == courses_.end()) continue;
-      KoosAt& at = course->second.koos[f->second.timepoint];
+      KoosAt& at = koos_[course->first][f->second.timepoint];
       const std::string scale = Str(s["scale"]);
       for (size_t k = 0; k < kKoosScales.size(); ++k)
         if (scale == kKoosScales[k]) at.scores[k] = Num(s["score"]).value_or(kNoScore);
@@ -286,7 +290,7 @@ class ClinicReader {
     for (const auto& [id, f] : followups) {
       auto course = courses_.find(f.course_id);
       if (course == courses_.end()) continue;
-      KoosAt& at = course->second.koos[f.timepoint];
+      KoosAt& at = koos_[course->first][f.timepoint];
       at.completed = at.completed || f.completed;
       at.window_closes = std::min(at.window_closes, f.window_closes);
     }
@@ -377,6 +381,7 @@ class ClinicReader {
   const std::vector<int64_t>* patients_;
   std::unordered_map<std::string, size_t> timepoint_index_;
   std::map<int64_t, CourseRow> courses_;
+  std::unordered_map<int64_t, std::vector<KoosAt>> koos_;  // by course id, by timepoint
   std::unordered_map<int64_t, std::string> first_session_;
   std::unordered_map<int64_t, bool> course_synthetic_;
   std::unordered_map<int64_t, std::pair<std::string, std::string>> people_;  // birth date, sex
@@ -419,37 +424,41 @@ ClinicRows ExtractPatientRows(ReadTransaction& tx, int64_t clinic_id, const std:
 
 namespace {
 
-// The filter with its first-session dates parsed once, not once per row.
+// The filter with its first-session dates and product resolved once, not once per course.
 struct RowFilter {
   const CohortFilter& f;
   std::optional<Day> from, to;
+  std::optional<uint16_t> product;
 
-  bool Matches(const CourseRow& row) const {
-    if (f.protocol_id && row.protocol_id != f.protocol_id) return false;
-    if (f.product && row.product != *f.product) return false;
-    if (f.sessions && row.sessions != *f.sessions) return false;
-    if (f.ligament_sites && row.ligament_sites != *f.ligament_sites) return false;
-    if (f.kl_grade && row.kl_grade != f.kl_grade) return false;
-    if ((f.age_min || f.age_max) && !row.age) return false;
-    if (f.age_min && *row.age < *f.age_min) return false;
-    if (f.age_max && *row.age >= *f.age_max + 1) return false;  // age_max 69 keeps 69.9
-    if (f.practitioner_id && row.practitioner_id != f.practitioner_id) return false;
-    if (from && row.first_session < *from) return false;
-    if (to && row.first_session > *to) return false;
+  bool Matches(const CourseFacts& c) const {
+    if (f.protocol_id && c.protocol_id != *f.protocol_id) return false;
+    if (f.product && c.product != product) return false;
+    if (f.sessions && c.sessions != *f.sessions) return false;
+    if (f.ligament_sites && c.ligament_sites != *f.ligament_sites) return false;
+    if (f.kl_grade && c.kl_grade != *f.kl_grade) return false;
+    if ((f.age_min || f.age_max) && std::isnan(c.age)) return false;
+    if (f.age_min && c.age < *f.age_min) return false;
+    if (f.age_max && c.age >= *f.age_max + 1) return false;  // age_max 69 keeps 69.9
+    if (f.practitioner_id && c.practitioner_id != *f.practitioner_id) return false;
+    if (from && c.first_session < *from) return false;
+    if (to && c.first_session > *to) return false;
     return true;
   }
 };
 
 }  // namespace
 
-std::vector<const CourseRow*> SelectRows(const ClinicRows& rows, const CohortFilter& filter) {
+Cohort SelectRows(const ClinicRows& rows, const CohortFilter& filter) {
   const RowFilter matches{.f = filter,
                           .from = filter.first_session_from ? ToDay(*filter.first_session_from) : std::nullopt,
-                          .to = filter.first_session_to ? ToDay(*filter.first_session_to) : std::nullopt};
-  std::vector<const CourseRow*> selected;
-  for (const auto& row : rows.courses)
-    if (matches.Matches(row)) selected.push_back(&row);
-  return selected;
+                          .to = filter.first_session_to ? ToDay(*filter.first_session_to) : std::nullopt,
+                          .product = filter.product ? rows.columns.ProductIndex(*filter.product) : std::nullopt};
+  Cohort cohort{.rows = &rows, .courses = {}};
+  if (filter.product && !matches.product) return cohort;  // no course used it
+  const std::vector<CourseFacts>& facts = rows.columns.facts;
+  for (size_t i = 0; i < facts.size(); ++i)
+    if (matches.Matches(facts[i])) cohort.courses.push_back(static_cast<uint32_t>(i));
+  return cohort;
 }
 
 }  // namespace kneeregen

@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -73,8 +74,7 @@ struct CourseRow {
   int sessions_intended = 0;  // in the plan as first requested, so a course stopped early keeps its protocol
   bool ligament_sites = false;
   std::optional<int64_t> practitioner_id;
-  Day first_session = 0;      // the earliest performed session
-  std::vector<KoosAt> koos;   // by the clinic's timepoint order (ClinicRows::timepoints)
+  Day first_session = 0;      // the earliest performed session (its KOOS: ClinicRows::KoosOf)
   // Knee surgery (TKA, UKA, osteotomy) on the treated knee after the first session, death, the other knee's
   // replacement after the first session, and the last day the patient is known to have been followed.
   std::optional<Day> treated_knee_surgery, death, other_knee_replaced;
@@ -87,12 +87,73 @@ struct CourseRow {
   Day LastContactOn(Day as_of) const { return std::min(last_recorded, as_of); }
 };
 
+// What the figures read of one course, packed into one cache line: a CourseRow is several hundred bytes
+// of strings and nested vectors, and a figure over a million courses is bound by the memory it walks, not
+// by its arithmetic. Built from the rows (IndexCourses), never edited on its own.
+struct CourseFacts {
+  int64_t protocol_id = 0;      // the protocol template, 0 for a custom plan
+  int64_t practitioner_id = 0;  // 0 when none is known
+  double age = std::numeric_limits<double>::quiet_NaN();  // at the first session; NaN when unknown
+  double bmi = std::numeric_limits<double>::quiet_NaN();
+  uint32_t patient = 0;  // the patient, numbered densely within the clinic (CourseColumns::patient_span)
+  Day first_session = 0, last_recorded = 0;
+  Day treated_knee_surgery = kNoDay, death = kNoDay, other_knee_replaced = kNoDay;
+  uint16_t product = 0;   // position in CourseColumns::products
+  uint16_t protocol = 0;  // position in CourseColumns::protocol_names
+  uint8_t sessions = 0, sessions_intended = 0;
+  int8_t kl_grade = -1;  // -1 when unknown
+  bool ligament_sites = false;
+
+  Day LastContactOn(Day as_of) const { return std::min(last_recorded, as_of); }
+};
+static_assert(sizeof(CourseFacts) == 64, "one cache line per course");
+
+// The rows in the shape the figures read them: one CourseFacts per course, and the rarer adverse events and
+// MRI cartilage pairs as flat lists ordered by course, so a figure walks a cohort beside them instead of
+// visiting every course's own vectors.
+struct CourseColumns {
+  struct AdverseEvent {
+    uint32_t course = 0;  // position in ClinicRows::courses
+    uint8_t grade = 1;
+    bool serious = false;
+  };
+  // One per region of a course: the first pair listed for a region, so a knee measured with two methods
+  // counts once.
+  struct CartilagePair {
+    uint32_t course = 0;
+    uint16_t region = 0;  // position in `regions`
+    int64_t knee_id = 0;
+    double baseline_mm = 0, follow_up_mm = 0;
+  };
+  std::vector<CourseFacts> facts;  // by position in ClinicRows::courses
+  std::vector<AdverseEvent> adverse_events;
+  std::vector<CartilagePair> cartilage;
+  // Sorted, so positions follow the order figures list them in.
+  std::vector<std::string> products, protocol_names, regions;
+  uint32_t patient_span = 0;  // every CourseFacts::patient is below this
+
+  // The position of a product code, or nothing when no course used it.
+  std::optional<uint16_t> ProductIndex(const std::string& code) const;
+};
+// Rebuilds `columns` from `courses`, reusing its memory: a refresh of a million courses then writes over
+// the arrays it had instead of faulting in new ones.
+void IndexCourses(const std::vector<CourseRow>& courses, CourseColumns& columns);
+
 struct ClinicRows {
   std::vector<CourseRow> courses;  // treated courses (at least one session performed), by course id
+  CourseColumns columns;           // of `courses`, rebuilt whenever they change
+  // The KOOS of every course at every timepoint, course by course: courses[i] at timepoints[t] is
+  // koos[i * timepoints.size() + t]. One block rather than a vector per course, so the KOOS figures of a
+  // million courses read one stream of memory instead of a million allocations.
+  std::vector<KoosAt> koos;
   std::map<int64_t, std::string> protocol_names;  // template id -> name
   std::vector<std::string> timepoints;            // the clinic's schedule order: baseline, 6w, 3m, ...
   bool synthetic = false;                         // the clinic or any of its records is synthetic demo data
 
+  // The KOOS of courses[course], by timepoint.
+  std::span<const KoosAt> KoosOf(size_t course) const {
+    return std::span<const KoosAt>(koos).subspan(course * timepoints.size(), timepoints.size());
+  }
   // Position of a timepoint code in `timepoints`, or nothing when the clinic's schedule lacks it.
   std::optional<size_t> TimepointIndex(const std::string& code) const;
 };
@@ -103,7 +164,16 @@ ClinicRows ExtractClinicRows(ReadTransaction& tx, int64_t clinic_id);
 // and record kind; protocol names, timepoints and the clinic's synthetic flag are read as for the clinic.
 ClinicRows ExtractPatientRows(ReadTransaction& tx, int64_t clinic_id, const std::vector<int64_t>& patients);
 
-std::vector<const CourseRow*> SelectRows(const ClinicRows& rows, const CohortFilter& filter);
+// The courses a figure describes: positions in `rows->courses` (and its columns), ascending.
+struct Cohort {
+  const ClinicRows* rows = nullptr;
+  std::vector<uint32_t> courses;
+
+  size_t size() const { return courses.size(); }
+  const CourseFacts& Facts(uint32_t course) const { return rows->columns.facts[course]; }
+  const CourseRow& Row(uint32_t course) const { return rows->courses[course]; }
+};
+Cohort SelectRows(const ClinicRows& rows, const CohortFilter& filter);
 
 // The day figures are judged on (settings.as_of, set by the service before any figure runs).
 Day AsOfDay(const AnalyticsSettings& settings);

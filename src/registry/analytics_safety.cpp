@@ -2,7 +2,7 @@
 // Poisson interval (Garwood; R's poisson.test), and the share of patients with at least one, with the
 // Wilson interval. A cell is suppressed when fewer than the minimum patients had such an event.
 #include <boost/math/special_functions/gamma.hpp>
-#include <functional>
+#include <array>
 
 #include "registry/analytics_cells.hpp"
 #include "registry/analytics_figures.hpp"
@@ -33,43 +33,46 @@ Json RatePer100(size_t events, size_t sessions, size_t patients_with, size_t pat
 
 Json AdverseEventRates(const Cohort& cohort, size_t patients, const Json& completeness,
                        const AnalyticsSettings& settings) {
-  struct Group {
-    std::string label;
-    std::function<bool(const AdverseEventRow&)> counts;
-  };
-  std::vector<Group> groups = {{"any", [](const AdverseEventRow&) { return true; }},
-                               {"serious", [](const AdverseEventRow& e) { return e.serious; }}};
-  for (int grade = 1; grade <= 5; ++grade)
-    groups.push_back(
-        {"grade_" + std::to_string(grade), [grade](const AdverseEventRow& e) { return e.grade == grade; }});
+  // The groups in the order the figure lists them: any event, serious events, then grade 1 to 5.
+  constexpr size_t kAny = 0, kSerious = 1, kGrades = 5;
+  std::vector<std::string> labels = {"any", "serious"};
+  for (size_t grade = 1; grade <= kGrades; ++grade) labels.push_back("grade_" + std::to_string(grade));
 
-  // One walk for every group: events per group, and the patients with one (a patient once per course).
+  // One walk over the cohort beside the clinic's events (both in course order): events per group, and the
+  // patients with one (a patient once per course).
   size_t sessions = 0;
-  std::vector<size_t> events(groups.size(), 0);
-  std::vector<std::vector<int64_t>> with(groups.size());
-  std::vector<bool> course_has(groups.size());
-  for (const CourseRow* row : cohort) {
-    sessions += row->sessions;
-    if (row->adverse_events.empty()) continue;
-    course_has.assign(groups.size(), false);
-    for (const auto& e : row->adverse_events)
-      for (size_t g = 0; g < groups.size(); ++g)
-        if (groups[g].counts(e)) {
-          ++events[g];
-          course_has[g] = true;
-        }
-    for (size_t g = 0; g < groups.size(); ++g)
-      if (course_has[g]) with[g].push_back(row->patient_id);
+  std::vector<size_t> events(labels.size(), 0);
+  std::vector<std::vector<int64_t>> with(labels.size());
+  std::array<bool, 2 + kGrades> course_has{};
+  const auto& all = cohort.rows->columns.adverse_events;
+  auto next = all.begin();
+  for (uint32_t course : cohort.courses) {
+    const CourseFacts& facts = cohort.Facts(course);
+    sessions += facts.sessions;
+    while (next != all.end() && next->course < course) ++next;
+    if (next == all.end() || next->course != course) continue;
+    course_has.fill(false);
+    auto count = [&](size_t group) {
+      ++events[group];
+      course_has[group] = true;
+    };
+    for (; next != all.end() && next->course == course; ++next) {
+      count(kAny);
+      if (next->serious) count(kSerious);
+      if (next->grade >= 1 && next->grade <= kGrades) count(kSerious + next->grade);
+    }
+    for (size_t g = 0; g < course_has.size(); ++g)
+      if (course_has[g]) with[g].push_back(facts.patient);
   }
 
   Json rows = Json::array();
   std::vector<size_t> grade_events;
-  for (size_t g = 0; g < groups.size(); ++g) {
+  for (size_t g = 0; g < labels.size(); ++g) {
     const size_t patients_with = CountDistinct(with[g]);
-    rows.push_back({{"group", groups[g].label},
+    rows.push_back({{"group", labels[g]},
                     {"per_100_sessions", RatePer100(events[g], sessions, patients_with, patients, settings)},
                     {"patients_with_event", ProportionCell(patients_with, patients, settings)}});
-    if (groups[g].label.rfind("grade_", 0) == 0) grade_events.push_back(patients_with);
+    if (g > kSerious) grade_events.push_back(patients_with);
   }
   // Grades partition the events of "any": one hidden grade must not be recoverable from the rest.
   std::vector<Json*> per_session, per_patient;

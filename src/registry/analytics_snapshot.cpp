@@ -47,22 +47,60 @@ std::optional<std::vector<int64_t>> ChangedPatients(ReadTransaction& tx, int64_t
 
 }  // namespace
 
-void ReplacePatients(ClinicRows& rows, const std::vector<int64_t>& patients, ClinicRows fresh) {
-  auto changed = [&](const CourseRow& row) {
-    return std::binary_search(patients.begin(), patients.end(), row.patient_id);
+namespace {
+
+// The common change (a follow-up answered, an event recorded) keeps a patient's courses: each is
+// overwritten where it is, no other course moves. False, touching nothing, when the courses differ.
+bool ReplaceInPlace(ClinicRows& rows, const std::vector<size_t>& at, ClinicRows& fresh) {
+  if (at.size() != fresh.courses.size()) return false;
+  for (size_t i = 0; i < at.size(); ++i)
+    if (rows.courses[at[i]].course_id != fresh.courses[i].course_id) return false;
+  const size_t timepoints = rows.timepoints.size();
+  for (size_t i = 0; i < at.size(); ++i) {
+    rows.courses[at[i]] = std::move(fresh.courses[i]);
+    std::copy_n(fresh.koos.begin() + static_cast<std::ptrdiff_t>(i * timepoints), timepoints,
+                rows.koos.begin() + static_cast<std::ptrdiff_t>(at[i] * timepoints));
+  }
+  return true;
+}
+
+// Otherwise the kept courses and the fresh ones, each in course-id order, are merged with their KOOS blocks.
+void Merge(ClinicRows& rows, const std::vector<size_t>& at, ClinicRows& fresh) {
+  const size_t timepoints = rows.timepoints.size();
+  std::vector<CourseRow> courses;
+  std::vector<KoosAt> koos;
+  courses.reserve(rows.courses.size() - at.size() + fresh.courses.size());
+  koos.reserve(courses.capacity() * timepoints);
+  auto take = [&](ClinicRows& from, size_t i) {
+    courses.push_back(std::move(from.courses[i]));
+    const auto block = from.koos.begin() + static_cast<std::ptrdiff_t>(i * timepoints);
+    koos.insert(koos.end(), block, block + static_cast<std::ptrdiff_t>(timepoints));
   };
-  std::vector<CourseRow>& courses = rows.courses;
-  courses.erase(std::remove_if(courses.begin(), courses.end(), changed), courses.end());
-  // New course ids are usually the newest, so appending keeps the order; otherwise merge once.
-  const bool in_order = fresh.courses.empty() || courses.empty() ||
-                        fresh.courses.front().course_id > courses.back().course_id;
-  const size_t kept = courses.size();
-  for (auto& row : fresh.courses) courses.push_back(std::move(row));
-  if (!in_order)
-    std::inplace_merge(courses.begin(), courses.begin() + static_cast<std::ptrdiff_t>(kept), courses.end(),
-                       [](const CourseRow& a, const CourseRow& b) { return a.course_id < b.course_id; });
-  rows.synthetic = fresh.synthetic ||
-                   std::any_of(courses.begin(), courses.end(), [](const CourseRow& r) { return r.synthetic; });
+  size_t old = 0, next = 0, dropped = 0;
+  while (old < rows.courses.size() || next < fresh.courses.size()) {
+    if (dropped < at.size() && old == at[dropped]) {
+      ++old, ++dropped;
+    } else if (next == fresh.courses.size() ||
+               (old < rows.courses.size() && rows.courses[old].course_id < fresh.courses[next].course_id)) {
+      take(rows, old++);
+    } else {
+      take(fresh, next++);
+    }
+  }
+  rows.courses = std::move(courses);
+  rows.koos = std::move(koos);
+}
+
+}  // namespace
+
+void ReplacePatients(ClinicRows& rows, const std::vector<int64_t>& patients, ClinicRows fresh) {
+  std::vector<size_t> at;  // positions of the patients' courses
+  for (size_t i = 0; i < rows.courses.size(); ++i)
+    if (std::binary_search(patients.begin(), patients.end(), rows.courses[i].patient_id)) at.push_back(i);
+  if (!ReplaceInPlace(rows, at, fresh)) Merge(rows, at, fresh);
+  rows.synthetic = fresh.synthetic || std::any_of(rows.courses.begin(), rows.courses.end(),
+                                                  [](const CourseRow& r) { return r.synthetic; });
+  IndexCourses(rows.courses, rows.columns);
 }
 
 AnalyticsSnapshots::Entry& AnalyticsSnapshots::EntryOf(int64_t clinic_id) {

@@ -36,27 +36,6 @@ void Add(Times& t, const Ending& e) {
   t.status.push_back(e.status);
 }
 
-// The protocol group of each course, groups numbered as first seen; looked up by protocol id first, since a
-// million rows carry a handful of protocols, and by name when the id's group has another name.
-class ProtocolGroups {
- public:
-  uint32_t Of(const CourseRow& row) {
-    for (const auto& [id, group] : by_id_)
-      if (id == row.protocol_id && names_[group] == row.protocol_name) return group;
-    auto [it, added] = by_name_.emplace(row.protocol_name, static_cast<uint32_t>(names_.size()));
-    if (added) names_.push_back(row.protocol_name);
-    by_id_.emplace_back(row.protocol_id, it->second);
-    return it->second;
-  }
-  const std::map<std::string, uint32_t>& ByName() const { return by_name_; }
-  size_t size() const { return names_.size(); }
-
- private:
-  std::vector<std::pair<std::optional<int64_t>, uint32_t>> by_id_;
-  std::map<std::string, uint32_t> by_name_;
-  std::vector<std::string> names_;
-};
-
 Json Bounds(const std::optional<double>& lower, const std::optional<double>& upper, double level) {
   if (!lower || !upper) return nullptr;
   return {{"lower", *lower}, {"upper", *upper}, {"level", level}};
@@ -93,11 +72,12 @@ Json Curve(const std::string& label, const Times& t, const AnalyticsSettings& s)
 
 }  // namespace
 
-Ending EndingOf(const CourseRow& row, Day as_of) {
-  if (row.treated_knee_surgery && (!row.death || *row.treated_knee_surgery <= *row.death))
-    return {int64_t{*row.treated_knee_surgery} - row.first_session, 1};
-  if (row.death) return {int64_t{*row.death} - row.first_session, 2};
-  return {int64_t{row.LastContactOn(as_of)} - row.first_session, 0};
+Ending EndingOf(const CourseFacts& course, Day as_of) {
+  // kNoDay is later than every real day, so "surgery before death" holds when there is no death.
+  if (course.treated_knee_surgery != kNoDay && course.treated_knee_surgery <= course.death)
+    return {int64_t{course.treated_knee_surgery} - course.first_session, 1};
+  if (course.death != kNoDay) return {int64_t{course.death} - course.first_session, 2};
+  return {int64_t{course.LastContactOn(as_of)} - course.first_session, 0};
 }
 
 namespace {
@@ -138,12 +118,11 @@ std::vector<uint32_t> ByDays(const std::vector<Ending>& endings) {
 Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& s, const std::string& as_of) {
   const Day as_of_day = ToDay(as_of).value_or(kNoDay);
   double observed = 0, potential = 0;
-  for (const CourseRow* row : cohort) {
-    Day end = as_of_day;
-    if (row->death && *row->death < end) end = *row->death;
-    if (row->treated_knee_surgery && *row->treated_knee_surgery < end) end = *row->treated_knee_surgery;
-    potential += std::max(0.0, DaysBetween(row->first_session, end));
-    observed += std::max(0.0, DaysBetween(row->first_session, std::min(row->LastContactOn(as_of_day), end)));
+  for (uint32_t course : cohort.courses) {
+    const CourseFacts& c = cohort.Facts(course);
+    const Day end = std::min({as_of_day, c.death, c.treated_knee_surgery});
+    potential += std::max(0.0, DaysBetween(c.first_session, end));
+    observed += std::max(0.0, DaysBetween(c.first_session, std::min(c.LastContactOn(as_of_day), end)));
   }
   Json cell = {
       {"method", "Clark's C: follow-up time observed / time that could have been observed to " + as_of},
@@ -158,25 +137,28 @@ Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& s, cons
 
 Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completeness, const AnalyticsSettings& s) {
   const Day as_of = AsOfDay(s);
+  // Protocol groups are the clinic's protocol names, in name order (CourseFacts::protocol); a group
+  // without a course in the cohort is not shown.
+  const std::vector<std::string>& names = cohort.rows->columns.protocol_names;
   std::vector<Ending> endings(cohort.size());
   std::vector<uint32_t> group_of(cohort.size());
-  ProtocolGroups protocols;
   std::vector<int64_t> other_replaced;
+  std::vector<size_t> group_size(names.size(), 0);
   for (size_t i = 0; i < cohort.size(); ++i) {
-    endings[i] = EndingOf(*cohort[i], as_of);
-    group_of[i] = protocols.Of(*cohort[i]);
-    if (cohort[i]->other_knee_replaced) other_replaced.push_back(cohort[i]->patient_id);
+    const CourseFacts& c = cohort.Facts(cohort.courses[i]);
+    endings[i] = EndingOf(c, as_of);
+    group_of[i] = c.protocol;
+    ++group_size[c.protocol];
+    if (c.other_knee_replaced != kNoDay) other_replaced.push_back(c.patient);
   }
-  std::vector<size_t> group_size(protocols.size(), 0);
-  for (uint32_t g : group_of) ++group_size[g];
   // Log-rank over the protocols large enough to show, numbered in the order the figure lists them.
   Json groups = Json::array();
-  std::vector<int> tested_index(protocols.size(), -1);
+  std::vector<int> tested_index(names.size(), -1);
   size_t tested_size = 0;
-  for (const auto& [name, g] : protocols.ByName()) {
-    if (group_size[g] < static_cast<size_t>(s.min_cell)) continue;
+  for (size_t g = 0; g < names.size(); ++g) {
+    if (group_size[g] == 0 || group_size[g] < static_cast<size_t>(s.min_cell)) continue;
     tested_index[g] = static_cast<int>(groups.size());
-    groups.push_back(name);
+    groups.push_back(names[g]);
     tested_size += group_size[g];
   }
   const bool test = groups.size() >= 2;
@@ -186,7 +168,7 @@ Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completenes
   // does not depend on the order of courses within a time.
   Times all, tested;
   Reserve(all, cohort.size());
-  std::vector<Times> by_group(protocols.size());
+  std::vector<Times> by_group(names.size());
   for (size_t g = 0; g < by_group.size(); ++g) Reserve(by_group[g], group_size[g]);
   std::vector<int> tested_group;
   if (test) tested_group.reserve(tested_size);
@@ -213,8 +195,9 @@ Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completenes
   curves.push_back(Curve("all", all, s));
   std::vector<Json*> cells;
   std::vector<size_t> sizes;
-  for (const auto& [name, g] : protocols.ByName()) {
-    curves.push_back(Curve(name, by_group[g], s));
+  for (size_t g = 0; g < names.size(); ++g) {
+    if (group_size[g] == 0) continue;
+    curves.push_back(Curve(names[g], by_group[g], s));
     sizes.push_back(group_size[g]);
   }
   for (size_t i = 1; i < curves.size(); ++i) cells.push_back(&curves[i]);

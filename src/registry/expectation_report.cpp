@@ -19,15 +19,16 @@ Json Bounds(const std::optional<double>& lower, const std::optional<double>& upp
 }
 
 // KOOS Pain at baseline and at 12 months; nothing at 12 months when the clinic's schedule has no 12m.
-std::pair<std::optional<double>, std::optional<double>> PainAt12m(const CourseRow& row, std::optional<size_t> at) {
-  if (!at) return {ScoreAt(row, kBaseline, 0), std::nullopt};
-  return {ScoreAt(row, kBaseline, 0), ScoreAt(row, *at, 0)};
+std::pair<std::optional<double>, std::optional<double>> PainAt12m(std::span<const KoosAt> koos,
+                                                                  std::optional<size_t> at) {
+  if (!at) return {ScoreAt(koos, kBaseline, 0), std::nullopt};
+  return {ScoreAt(koos, kBaseline, 0), ScoreAt(koos, *at, 0)};
 }
 
 Json PainChangeDistribution(const Cohort& cohort, std::optional<size_t> at, const AnalyticsSettings& s) {
   std::vector<double> change;
-  for (const CourseRow* row : cohort) {
-    auto [before, after] = PainAt12m(*row, at);
+  for (uint32_t course : cohort.courses) {
+    auto [before, after] = PainAt12m(cohort.rows->KoosOf(course), at);
     if (before && after) change.push_back(*after - *before);
   }
   auto d = stats::Describe(change);
@@ -39,8 +40,8 @@ Json PainChangeDistribution(const Cohort& cohort, std::optional<size_t> at, cons
 Json Responders(const Cohort& cohort, std::optional<size_t> at, const AnalyticsSettings& s) {
   auto mic = s.mic.by_scale.find("pain");
   size_t n = 0, responders = 0;
-  for (const CourseRow* row : cohort) {
-    auto [before, after] = PainAt12m(*row, at);
+  for (uint32_t course : cohort.courses) {
+    auto [before, after] = PainAt12m(cohort.rows->KoosOf(course), at);
     auto r = stats::IsMicResponder(before, after, mic->second.value);
     if (!r) continue;
     ++n;
@@ -55,7 +56,7 @@ Json Responders(const Cohort& cohort, std::optional<size_t> at, const AnalyticsS
 Json SurgeryFree(const Cohort& cohort, const AnalyticsSettings& s) {
   const Day as_of = AsOfDay(s);
   std::vector<Ending> endings(cohort.size());
-  for (size_t i = 0; i < cohort.size(); ++i) endings[i] = EndingOf(*cohort[i], as_of);
+  for (size_t i = 0; i < cohort.size(); ++i) endings[i] = EndingOf(cohort.Facts(cohort.courses[i]), as_of);
   std::vector<double> time;  // ascending, so neither estimate sorts them again
   std::vector<int> event;
   time.reserve(cohort.size());

@@ -166,6 +166,22 @@ PairedChange PairedT(const RunningMoments& changes, double level) {
   return PairedTest(changes.n(), changes.mean(), changes.sd(), level);
 }
 
+void RunningMoments::Merge(const RunningMoments& other) {
+  if (other.n_ == 0) return;
+  if (n_ == 0) {
+    *this = other;
+    return;
+  }
+  Fold();
+  // Each of other's values v is (v - other.shift_) + delta from this shift.
+  const long double sum = other.sum_ + other.block_sum_, squares = other.squares_ + other.block_squares_;
+  const long double delta = static_cast<long double>(other.shift_) - shift_;
+  const auto n = static_cast<long double>(other.n_);
+  sum_ += sum + n * delta;
+  squares_ += squares + 2 * delta * sum + n * delta * delta;
+  n_ += other.n_;
+}
+
 double RunningMoments::mean() const {
   if (n_ == 0) return 0;
   return static_cast<double>(shift_ + (sum_ + block_sum_) / n_);

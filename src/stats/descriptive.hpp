@@ -51,6 +51,9 @@ class RunningMoments {
     block_squares_ += d * d;
     if (++n_ % kBlock == 0) Fold();
   }
+  // Adds the values `other` has seen, as if they had been added here after these (the sums are moved to
+  // this shift exactly enough that the 1e-15 above still holds).
+  void Merge(const RunningMoments& other);
   size_t n() const { return n_; }
   double mean() const;  // 0 when n == 0
   double sd() const;    // with n - 1; 0 when n < 2

@@ -133,32 +133,65 @@ TEST_F(AnalyticsSnapshotTest, ChangesElsewhereReadNothingAndSharedChangesReadThe
   EXPECT_NE(after.dump().find("Renamed protocol"), std::string::npos);
 }
 
-CourseRow Row(int64_t course, int64_t patient, bool synthetic = false) {
-  CourseRow row;
-  row.course_id = course;
-  row.patient_id = patient;
-  row.synthetic = synthetic;
-  return row;
+// Rows of courses (course id, patient id) with a two-timepoint KOOS block each whose Pain scores name the
+// course, so a block that lands beside another course shows.
+ClinicRows Rows(std::initializer_list<std::pair<int64_t, int64_t>> courses, bool synthetic = false) {
+  ClinicRows rows;
+  rows.timepoints = {"baseline", "12m"};
+  for (auto [course, patient] : courses) {
+    CourseRow row;
+    row.course_id = course;
+    row.patient_id = patient;
+    row.synthetic = synthetic;
+    rows.courses.push_back(row);
+    for (double at : {0.0, 0.5}) {
+      KoosAt koos;
+      koos.answered = true;
+      koos.scores[0] = static_cast<double>(course) + at;
+      rows.koos.push_back(koos);
+    }
+  }
+  IndexCourses(rows.courses, rows.columns);
+  return rows;
 }
 
+// Course ids in order, each checked against its KOOS block and its CourseFacts.
 std::vector<int64_t> CourseIds(const ClinicRows& rows) {
   std::vector<int64_t> ids;
-  for (const auto& row : rows.courses) ids.push_back(row.course_id);
+  EXPECT_EQ(rows.koos.size(), rows.courses.size() * rows.timepoints.size());
+  EXPECT_EQ(rows.columns.facts.size(), rows.courses.size());
+  int64_t first_patient = INT64_MAX;
+  for (const CourseRow& row : rows.courses) first_patient = std::min(first_patient, row.patient_id);
+  for (size_t i = 0; i < rows.courses.size(); ++i) {
+    const CourseRow& row = rows.courses[i];
+    ids.push_back(row.course_id);
+    EXPECT_EQ(rows.KoosOf(i)[0].scores[0], static_cast<double>(row.course_id)) << row.course_id;
+    EXPECT_EQ(rows.KoosOf(i)[1].scores[0], row.course_id + 0.5) << row.course_id;
+    EXPECT_EQ(rows.columns.facts[i].patient, static_cast<uint32_t>(row.patient_id - first_patient))
+        << "patients numbered from the smallest id";
+  }
   return ids;
 }
 
 TEST(ReplacePatients, KeepsCoursesInIdOrderWhetherNewCoursesComeLastOrBetween) {
-  ClinicRows rows;
-  for (auto [course, patient] : {std::pair{1, 10}, {3, 30}, {4, 40}, {6, 60}}) rows.courses.push_back(Row(course, patient));
-  ClinicRows fresh;
-  fresh.courses = {Row(2, 20), Row(5, 20, true)};  // patient 20's courses: one new between the others
-  ReplacePatients(rows, {20}, std::move(fresh));
+  ClinicRows rows = Rows({{1, 10}, {3, 30}, {4, 40}, {6, 60}});
+  // Patient 20's courses: one new between the others.
+  ReplacePatients(rows, {20}, Rows({{2, 20}, {5, 20}}, true));
   EXPECT_EQ(CourseIds(rows), (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
   EXPECT_TRUE(rows.synthetic);
+  EXPECT_EQ(rows.columns.patient_span, 51u) << "patients 10 to 60";
 
-  ClinicRows again;
-  again.courses = {Row(7, 40)};  // patient 40's course 4 is gone (no session left) and course 7 is new
-  ReplacePatients(rows, {20, 40}, std::move(again));
+  // Patient 30's one course changed (a session more): overwritten in place, with its facts.
+  ClinicRows changed = Rows({{3, 30}});
+  changed.courses[0].sessions = 7;
+  ReplacePatients(rows, {30}, std::move(changed));
+  EXPECT_EQ(CourseIds(rows), (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(rows.courses[2].sessions, 7);
+  EXPECT_EQ(rows.columns.facts[2].sessions, 7);
+  EXPECT_EQ(rows.columns.facts[1].sessions, 0) << "the other courses are as they were";
+
+  // Patient 40's course 4 is gone (no session left) and course 7 is new; patient 20 has none left.
+  ReplacePatients(rows, {20, 40}, Rows({{7, 40}}));
   EXPECT_EQ(CourseIds(rows), (std::vector<int64_t>{1, 3, 6, 7}));
   EXPECT_FALSE(rows.synthetic);
 }

@@ -176,6 +176,36 @@ TEST(RunningMoments, AgreeWithTheGatheredMeanAndSdOnLargeCells) {
   }
 }
 
+// A cell gathered in parts (one per thread) and merged must agree with the values gathered at once, at any
+// split: empty parts, parts ending inside a block, parts with other shifts, constant parts.
+TEST(RunningMoments, MergedPartsAgreeWithTheGatheredMeanAndSd) {
+  std::mt19937_64 random(20261202);
+  std::uniform_int_distribution<int> item(0, 36);
+  std::vector<double> scores(100000);
+  for (double& v : scores) v = 100 - std::round(item(random) * 100.0 / 36 * 1e13) / 1e13;
+  const MeanInterval gathered = MeanWithCi(scores);
+  for (size_t split : {size_t{0}, size_t{1}, size_t{255}, size_t{257}, size_t{50000}, scores.size()}) {
+    const std::vector<double> first(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(split));
+    const std::vector<double> second(scores.begin() + static_cast<std::ptrdiff_t>(split), scores.end());
+    RunningMoments merged = Moments(first);
+    merged.Merge(Moments(second));
+    const MeanInterval running = MeanWithCi(merged);
+    const std::string what = "split at " + std::to_string(split);
+    EXPECT_EQ(running.n, gathered.n) << what;
+    ExpectCloseRelative(running.mean, gathered.mean, what + " mean");
+    ExpectCloseRelative(running.sd, gathered.sd, what + " sd");
+    ExpectCloseRelative(*running.lower, *gathered.lower, what + " lower");
+  }
+  RunningMoments constant = Moments(std::vector<double>(300, 61.1111111111111));
+  constant.Merge(Moments(std::vector<double>(700, 61.1111111111111)));
+  EXPECT_EQ(constant.n(), 1000u);
+  EXPECT_EQ(constant.sd(), 0) << "constant values merged must still have no spread";
+  RunningMoments apart = Moments({1, 2, 3});
+  apart.Merge(Moments({1001, 1002, 1003}));
+  ExpectCloseRelative(apart.mean(), 502, "far apart mean");
+  ExpectCloseRelative(apart.sd(), MeanWithCi(std::vector<double>{1, 2, 3, 1001, 1002, 1003}).sd, "far apart sd");
+}
+
 TEST(WilcoxonSignedRank, MatchesWilcoxTestExactAndNormal) {
   size_t exact_cases = 0, normal_cases = 0;
   for (const Json& c : Section("wilcoxon", 11)) {
