@@ -30,8 +30,9 @@ struct ListQuery {
   int64_t after_id = 0;  // the cursor: ids after this one (before it when newest_first)
   int limit = 50;
   bool newest_first = false;  // for services reading the latest record (a clinic's current price list)
-  // When not empty, only these fields are read and the others come back null: a reader that needs a few
-  // fields of many records (analytics) skips the large text and JSON columns it would never look at.
+  // When not empty, only these fields are read, and each record holds just them, its id and its synthetic
+  // flag (no other key, not even as null): a reader that needs a few fields of many records (analytics)
+  // skips the large text and JSON columns, and the building of keys, it would never look at.
   std::vector<const FieldSpec*> fields;
 };
 

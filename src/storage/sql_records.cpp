@@ -10,6 +10,8 @@ namespace {
 
 constexpr const char* kBaseColumns = "id, version, created_at, updated_at, synthetic";
 constexpr size_t kBaseColumnCount = 5;
+constexpr const char* kPartialBaseColumns = "id, synthetic";
+constexpr size_t kPartialBaseColumnCount = 2;
 
 // The fields a read fetches: all of the schema's, or the chosen ones.
 std::vector<const FieldSpec*> FetchedFields(const RecordSchema& schema, const std::vector<const FieldSpec*>& chosen) {
@@ -19,8 +21,15 @@ std::vector<const FieldSpec*> FetchedFields(const RecordSchema& schema, const st
   return all;
 }
 
-std::string SelectList(const std::vector<const FieldSpec*>& fields) {
-  std::string sql = kBaseColumns;
+// A partial read (chosen fields) is a scan over many records: it reads only the id and the synthetic flag
+// besides the fields named, and its records hold no other key. Every key is a map node to build and free,
+// so leaving the unread ones out (rather than null) is most of what makes a partial read cheap.
+bool IsPartial(const RecordSchema& schema, const std::vector<const FieldSpec*>& fields) {
+  return fields.size() < schema.fields.size();
+}
+
+std::string SelectList(const RecordSchema& schema, const std::vector<const FieldSpec*>& fields) {
+  std::string sql = IsPartial(schema, fields) ? kPartialBaseColumns : kBaseColumns;
   for (const FieldSpec* f : fields) sql += ", " + f->name;
   return sql;
 }
@@ -53,13 +62,17 @@ Json RowToRecord(const RecordSchema& schema, const std::vector<const FieldSpec*>
                  const std::vector<SqlValue>& row) {
   Json record = Json::object();
   record["id"] = CellInt(row[0]);
-  record["version"] = CellInt(row[1]);
-  record["created_at"] = CellText(row[2]);
-  record["updated_at"] = CellText(row[3]);
-  record["synthetic"] = CellInt(row[4]) != 0;
-  if (fields.size() < schema.fields.size())
-    for (const auto& f : schema.fields) record[f.name] = nullptr;  // not read: every key is still there
-  for (size_t i = 0; i < fields.size(); ++i) record[fields[i]->name] = FromSql(*fields[i], row[kBaseColumnCount + i]);
+  size_t first_field = kPartialBaseColumnCount;
+  if (IsPartial(schema, fields)) {
+    record["synthetic"] = CellInt(row[1]) != 0;
+  } else {
+    record["version"] = CellInt(row[1]);
+    record["created_at"] = CellText(row[2]);
+    record["updated_at"] = CellText(row[3]);
+    record["synthetic"] = CellInt(row[4]) != 0;
+    first_field = kBaseColumnCount;
+  }
+  for (size_t i = 0; i < fields.size(); ++i) record[fields[i]->name] = FromSql(*fields[i], row[first_field + i]);
   return record;
 }
 
@@ -78,7 +91,7 @@ std::string PrefixPattern(const std::string& text) {
 
 std::optional<Json> SqlTransaction::GetRecord(const RecordSchema& schema, int64_t clinic_id, int64_t id) {
   const auto fields = FetchedFields(schema, {});
-  auto result = db_.Query("SELECT " + SelectList(fields) + " FROM " + schema.table + " WHERE clinic_id = ? AND id = ?",
+  auto result = db_.Query("SELECT " + SelectList(schema, fields) + " FROM " + schema.table + " WHERE clinic_id = ? AND id = ?",
                           {clinic_id, id});
   if (result.rows.empty()) return std::nullopt;
   return RowToRecord(schema, fields, result.rows[0]);
@@ -86,7 +99,7 @@ std::optional<Json> SqlTransaction::GetRecord(const RecordSchema& schema, int64_
 
 RecordPage SqlTransaction::ListRecords(const RecordSchema& schema, int64_t clinic_id, const ListQuery& query) {
   const auto fields = FetchedFields(schema, query.fields);
-  std::string sql = "SELECT " + SelectList(fields) + " FROM " + schema.table + " WHERE clinic_id = ?";
+  std::string sql = "SELECT " + SelectList(schema, fields) + " FROM " + schema.table + " WHERE clinic_id = ?";
   std::vector<SqlValue> params = {clinic_id};
   if (query.after_id > 0 || !query.newest_first) {
     sql += query.newest_first ? " AND id < ?" : " AND id > ?";
