@@ -62,17 +62,16 @@ Json RowToRecord(const RecordSchema& schema, const std::vector<const FieldSpec*>
                  const std::vector<SqlValue>& row) {
   Json record = Json::object();
   record["id"] = CellInt(row[0]);
-  size_t first_field = kPartialBaseColumnCount;
-  if (IsPartial(schema, fields)) {
-    record["synthetic"] = CellInt(row[1]) != 0;
-  } else {
+  const bool partial = IsPartial(schema, fields);
+  const size_t first_field = partial ? kPartialBaseColumnCount : kBaseColumnCount;
+  record["synthetic"] = CellInt(row[first_field - 1]) != 0;  // the last base column of either list
+  if (!partial) {
     record["version"] = CellInt(row[1]);
     record["created_at"] = CellText(row[2]);
     record["updated_at"] = CellText(row[3]);
-    record["synthetic"] = CellInt(row[4]) != 0;
-    first_field = kBaseColumnCount;
   }
-  for (size_t i = 0; i < fields.size(); ++i) record[fields[i]->name] = FromSql(*fields[i], row[first_field + i]);
+  for (size_t i = 0; i < fields.size(); ++i)
+    record[fields[i]->name] = FromSql(*fields[i], row[first_field + i]);
   return record;
 }
 
@@ -91,15 +90,17 @@ std::string PrefixPattern(const std::string& text) {
 
 std::optional<Json> SqlTransaction::GetRecord(const RecordSchema& schema, int64_t clinic_id, int64_t id) {
   const auto fields = FetchedFields(schema, {});
-  auto result = db_.Query("SELECT " + SelectList(schema, fields) + " FROM " + schema.table + " WHERE clinic_id = ? AND id = ?",
-                          {clinic_id, id});
+  auto result = db_.Query(
+      "SELECT " + SelectList(schema, fields) + " FROM " + schema.table + " WHERE clinic_id = ? AND id = ?",
+      {clinic_id, id});
   if (result.rows.empty()) return std::nullopt;
   return RowToRecord(schema, fields, result.rows[0]);
 }
 
 RecordPage SqlTransaction::ListRecords(const RecordSchema& schema, int64_t clinic_id, const ListQuery& query) {
   const auto fields = FetchedFields(schema, query.fields);
-  std::string sql = "SELECT " + SelectList(schema, fields) + " FROM " + schema.table + " WHERE clinic_id = ?";
+  std::string sql =
+      "SELECT " + SelectList(schema, fields) + " FROM " + schema.table + " WHERE clinic_id = ?";
   std::vector<SqlValue> params = {clinic_id};
   if (query.after_id > 0 || !query.newest_first) {
     sql += query.newest_first ? " AND id < ?" : " AND id > ?";
