@@ -51,18 +51,21 @@ Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const Ana
   const Json completeness = SurvivalCompleteness(cohort, s, s.as_of.value_or(""));
   const std::optional<size_t> at_12m = rows.TimepointIndex("12m");
   // Two threads: the KOOS walk, the heaviest figure, is split between them at the middle of the cohort
-  // and merged in cohort order, and each adds whole figures, so the report does not depend on timing.
+  // and merged in cohort order, and each adds whole figures, so the report does not depend on timing. The
+  // figure that allocates most (knee survival: some hundred megabytes of arrays) stays on the calling
+  // thread, whose freed memory glibc keeps for the next request (KeepFreedMemoryForReuse); a new thread's
+  // arena hands heaps that large back to the kernel when they empty, and the next request faults them in.
   const std::span<const uint32_t> courses(cohort.courses);
   const size_t half = courses.size() / 2;
-  Json knee_survival;
+  Json adverse_events, cartilage;
   std::future<KoosCells> later_koos = std::async(std::launch::async, [&] {
     KoosCells cells = SummarizeKoos(cohort, courses.subspan(half), rows.timepoints.size(), at_12m, s);
-    knee_survival = KneeSurvival(cohort, patients, completeness, s);
+    adverse_events = AdverseEventRates(cohort, patients, completeness, s);
+    cartilage = CartilageChangeFigure(cohort, s);
     return cells;
   });
   KoosCells cells = SummarizeKoos(cohort, courses.first(half), rows.timepoints.size(), at_12m, s);
-  Json adverse_events = AdverseEventRates(cohort, patients, completeness, s);
-  Json cartilage = CartilageChangeFigure(cohort, s);
+  Json knee_survival = KneeSurvival(cohort, patients, completeness, s);
   cells.Merge(later_koos.get());
   Json split_vs_single = SplitVersusSingle(cohort, cells, at_12m, s);
   Json out = {{"synthetic", rows.synthetic},
