@@ -72,8 +72,8 @@ Json SplitVersusSingle(const Cohort& cohort, const KoosCells& koos, std::optiona
 // How a course ended for the time to knee surgery: days from the first session to knee surgery of the treated
 // knee (status 1), to death first (2), or to the last recorded contact on `as_of`, censored (0).
 struct Ending {
-  int64_t days = 0;
-  int status = 0;
+  int32_t days = 0;  // 8 bytes in all: a report places one per course of the cohort
+  int32_t status = 0;
 };
 Ending EndingOf(const CourseFacts& course, Day as_of);
 // Positions of `endings` by ascending days, equal days in cohort order: the order every survival estimate

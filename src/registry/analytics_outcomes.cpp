@@ -51,21 +51,24 @@ Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const Ana
   const Json completeness = SurvivalCompleteness(cohort, s, s.as_of.value_or(""));
   const std::optional<size_t> at_12m = rows.TimepointIndex("12m");
   // Two threads: the KOOS walk, the heaviest figure, is split between them at the middle of the cohort
-  // and merged in cohort order, and each adds whole figures, so the report does not depend on timing. The
-  // figure that allocates most (knee survival: some hundred megabytes of arrays) stays on the calling
-  // thread, whose freed memory glibc keeps for the next request (KeepFreedMemoryForReuse); a new thread's
-  // arena hands heaps that large back to the kernel when they empty, and the next request faults them in.
+  // and merged in cohort order, and each adds whole figures, so the report does not depend on timing.
+  // The helper hands over its half of the walk as soon as it has it, so that the split-session
+  // comparison, which needs the whole walk, runs here while the helper computes knee survival.
   const std::span<const uint32_t> courses(cohort.courses);
   const size_t half = courses.size() / 2;
-  Json adverse_events, cartilage;
-  std::future<KoosCells> later_koos = std::async(std::launch::async, [&] {
-    KoosCells cells = SummarizeKoos(cohort, courses.subspan(half), rows.timepoints.size(), at_12m, s);
-    adverse_events = AdverseEventRates(cohort, patients, completeness, s);
-    cartilage = CartilageChangeFigure(cohort, s);
-    return cells;
+  std::promise<KoosCells> later_half;
+  std::future<KoosCells> later_koos = later_half.get_future();
+  std::future<Json> knee_survival = std::async(std::launch::async, [&] {
+    try {
+      later_half.set_value(SummarizeKoos(cohort, courses.subspan(half), rows.timepoints.size(), at_12m, s));
+    } catch (...) {
+      later_half.set_exception(std::current_exception());
+    }
+    return KneeSurvival(cohort, patients, completeness, s);
   });
   KoosCells cells = SummarizeKoos(cohort, courses.first(half), rows.timepoints.size(), at_12m, s);
-  Json knee_survival = KneeSurvival(cohort, patients, completeness, s);
+  Json adverse_events = AdverseEventRates(cohort, patients, completeness, s);
+  Json cartilage = CartilageChangeFigure(cohort, s);
   cells.Merge(later_koos.get());
   Json split_vs_single = SplitVersusSingle(cohort, cells, at_12m, s);
   Json out = {{"synthetic", rows.synthetic},
@@ -78,7 +81,7 @@ Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const Ana
                {{"koos", KoosTrajectories(cells, rows.timepoints, cohort.size(), s)},
                 {"responders", ResponderRates(cells, rows.timepoints, cohort.size(), s)},
                 {"adverse_events", std::move(adverse_events)},
-                {"knee_survival", std::move(knee_survival)},
+                {"knee_survival", knee_survival.get()},
                 {"cartilage", std::move(cartilage)},
                 {"split_vs_single", std::move(split_vs_single)}}}};
   // The cohort's size follows the filter; a small cohort shows no count at all.

@@ -75,9 +75,9 @@ Json Curve(const std::string& label, const Times& t, const AnalyticsSettings& s)
 Ending EndingOf(const CourseFacts& course, Day as_of) {
   // kNoDay is later than every real day, so "surgery before death" holds when there is no death.
   if (course.treated_knee_surgery != kNoDay && course.treated_knee_surgery <= course.death)
-    return {int64_t{course.treated_knee_surgery} - course.first_session, 1};
-  if (course.death != kNoDay) return {int64_t{course.death} - course.first_session, 2};
-  return {int64_t{course.LastContactOn(as_of)} - course.first_session, 0};
+    return {course.treated_knee_surgery - course.first_session, 1};
+  if (course.death != kNoDay) return {course.death - course.first_session, 2};
+  return {course.LastContactOn(as_of) - course.first_session, 0};
 }
 
 namespace {
@@ -140,16 +140,30 @@ Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completenes
   // Protocol groups are the clinic's protocol names, in name order (CourseFacts::protocol); a group
   // without a course in the cohort is not shown.
   const std::vector<std::string>& names = cohort.rows->columns.protocol_names;
-  std::vector<Ending> endings(cohort.size());
-  std::vector<uint32_t> group_of(cohort.size());
   std::vector<int64_t> other_replaced;
   std::vector<size_t> group_size(names.size(), 0);
-  for (size_t i = 0; i < cohort.size(); ++i) {
-    const CourseFacts& c = cohort.Facts(cohort.courses[i]);
-    endings[i] = EndingOf(c, as_of);
-    group_of[i] = c.protocol;
-    ++group_size[c.protocol];
-    if (c.other_knee_replaced != kNoDay) other_replaced.push_back(c.patient);
+  // Every curve, and the test, gets its times in ascending order, so no estimate sorts them again: the
+  // endings in that order with their groups, placed in one pass over the cohort and then read in order.
+  // Each working array is freed as soon as it has been read, and endings take 8 bytes: at about a million
+  // courses the figure then fits in the one 64 MB heap glibc keeps for a thread, where a second heap goes
+  // back to the kernel when it empties and the next report faults it in again.
+  struct Placed {
+    Ending ending;
+    uint32_t group;
+  };
+  std::vector<Placed> placed(cohort.size());
+  {
+    std::vector<Ending> endings(cohort.size());
+    std::vector<uint32_t> group_of(cohort.size());
+    for (size_t i = 0; i < cohort.size(); ++i) {
+      const CourseFacts& c = cohort.Facts(cohort.courses[i]);
+      endings[i] = EndingOf(c, as_of);
+      group_of[i] = c.protocol;
+      ++group_size[c.protocol];
+      if (c.other_knee_replaced != kNoDay) other_replaced.push_back(c.patient);
+    }
+    const std::vector<uint32_t> place = PlacesByDays(endings);
+    for (size_t i = 0; i < place.size(); ++i) placed[place[i]] = {endings[i], group_of[i]};
   }
   // Log-rank over the protocols large enough to show, numbered in the order the figure lists them.
   Json groups = Json::array();
@@ -164,8 +178,7 @@ Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completenes
   const bool test = groups.size() >= 2;
   const bool test_all = tested_size == cohort.size();  // then the test's times are those of "all"
 
-  // Every curve, and the test, gets its times in ascending order, so no estimate sorts them again. The test
-  // does not depend on the order of courses within a time.
+  // The test does not depend on the order of courses within a time.
   Times all, tested;
   Reserve(all, cohort.size());
   std::vector<Times> by_group(names.size());
@@ -173,16 +186,6 @@ Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completenes
   std::vector<int> tested_group;
   if (test) tested_group.reserve(tested_size);
   if (test && !test_all) Reserve(tested, tested_size);
-  // The endings in that order with their groups, placed in one pass over the cohort and then read in order.
-  struct Placed {
-    Ending ending;
-    uint32_t group;
-  };
-  std::vector<Placed> placed(cohort.size());
-  {
-    const std::vector<uint32_t> place = PlacesByDays(endings);
-    for (size_t i = 0; i < place.size(); ++i) placed[place[i]] = {endings[i], group_of[i]};
-  }
   for (const auto& [ending, group] : placed) {
     Add(all, ending);
     Add(by_group[group], ending);
@@ -190,6 +193,7 @@ Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completenes
     if (!test_all) Add(tested, ending);
     tested_group.push_back(tested_index[group]);
   }
+  std::vector<Placed>().swap(placed);
 
   Json curves = Json::array();
   curves.push_back(Curve("all", all, s));

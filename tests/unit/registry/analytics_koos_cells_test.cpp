@@ -168,7 +168,9 @@ TEST(SummarizeKoos, EqualValuesHaveAnSdOfExactlyZero) {
   for (size_t t = 0; t < kTimepoints.size(); ++t)
     for (size_t k = 0; k < kKoosScales.size(); ++k) {
       EXPECT_EQ(cells.at[t].score[k].sd(), 0) << kTimepoints[t] << " " << kKoosScales[k];
-      if (t != kBaseline) EXPECT_EQ(cells.at[t].change[k].sd(), 0) << kTimepoints[t] << " " << kKoosScales[k];
+      if (t != kBaseline) {
+        EXPECT_EQ(cells.at[t].change[k].sd(), 0) << kTimepoints[t] << " " << kKoosScales[k];
+      }
     }
   EXPECT_EQ(cells.at[kTwelveMonths].score[0].mean(), 72.2222222222222);
   EXPECT_FALSE(stats::PairedT(cells.at[kTwelveMonths].change[0]).p);
