@@ -46,6 +46,76 @@ std::optional<uint16_t> CourseColumns::ProductIndex(const std::string& code) con
   return static_cast<uint16_t>(it - products.begin());
 }
 
+namespace {
+
+// What a course's facts say beside its patient number and name positions.
+CourseFacts FactsOf(const CourseRow& row, uint16_t product, uint16_t protocol) {
+  CourseFacts f;
+  f.protocol_id = row.protocol_id.value_or(0);
+  f.practitioner_id = row.practitioner_id.value_or(0);
+  if (row.age) f.age = *row.age;
+  if (row.bmi) f.bmi = *row.bmi;
+  f.first_session = row.first_session;
+  f.last_recorded = row.last_recorded;
+  f.treated_knee_surgery = row.treated_knee_surgery.value_or(kNoDay);
+  f.death = row.death.value_or(kNoDay);
+  f.other_knee_replaced = row.other_knee_replaced.value_or(kNoDay);
+  f.product = product;
+  f.protocol = protocol;
+  f.sessions = static_cast<uint8_t>(std::clamp(row.sessions, 0, 255));
+  f.sessions_intended = static_cast<uint8_t>(std::clamp(row.sessions_intended, 0, 255));
+  f.kl_grade = Small(row.kl_grade);
+  f.ligament_sites = row.ligament_sites;
+  return f;
+}
+
+// Appends the course's adverse events, and its first cartilage pair of each region, to the flat lists.
+template <typename RegionOf>
+void AddListed(const CourseRow& row, uint32_t course, RegionOf region_of,
+               std::vector<CourseColumns::AdverseEvent>& events,
+               std::vector<CourseColumns::CartilagePair>& pairs) {
+  for (const auto& e : row.adverse_events)
+    events.push_back(
+        {.course = course, .grade = static_cast<uint8_t>(std::clamp(e.grade, 0, 255)), .serious = e.serious});
+  for (size_t i = 0; i < row.cartilage.size(); ++i) {
+    const CartilageChangeRow& c = row.cartilage[i];
+    const auto earlier = row.cartilage.begin() + static_cast<std::ptrdiff_t>(i);
+    if (std::any_of(row.cartilage.begin(), earlier,
+                    [&](const CartilageChangeRow& r) { return r.region == c.region; }))
+      continue;
+    pairs.push_back({.course = course,
+                     .region = region_of(c.region),
+                     .knee_id = row.knee_id,
+                     .baseline_mm = c.baseline_mm,
+                     .follow_up_mm = c.follow_up_mm});
+  }
+}
+
+// The position of `name` in a sealed (sorted) list, or nothing when it is not listed.
+std::optional<uint16_t> Listed(const std::vector<std::string>& names, const std::string& name) {
+  auto it = std::lower_bound(names.begin(), names.end(), name);
+  if (it == names.end() || *it != name) return std::nullopt;
+  return static_cast<uint16_t>(it - names.begin());
+}
+
+// `list` (ordered by course) with the entries of the `changed` courses replaced by `fresh` (theirs, in
+// order).
+template <typename Entry>
+void ReplaceListed(std::vector<Entry>& list, const std::vector<size_t>& changed,
+                   const std::vector<Entry>& fresh) {
+  std::vector<Entry> out;
+  out.reserve(list.size() + fresh.size());
+  auto next = fresh.begin();
+  for (const Entry& e : list) {
+    for (; next != fresh.end() && next->course <= e.course; ++next) out.push_back(*next);
+    if (!std::binary_search(changed.begin(), changed.end(), size_t{e.course})) out.push_back(e);
+  }
+  out.insert(out.end(), next, fresh.end());
+  list = std::move(out);
+}
+
+}  // namespace
+
 void IndexCourses(const std::vector<CourseRow>& courses, CourseColumns& out) {
   if (courses.size() > std::numeric_limits<uint32_t>::max()) throw std::length_error("too many courses");
   out.adverse_events.clear();
@@ -74,45 +144,46 @@ void IndexCourses(const std::vector<CourseRow>& courses, CourseColumns& out) {
     out.patient_span = static_cast<uint32_t>(patient_ids.size());
   }
 
-  out.facts.assign(courses.size(), CourseFacts{});
-  std::vector<const std::string*> seen;  // regions of the course at hand
+  out.facts.resize(courses.size());
   for (size_t i = 0; i < courses.size(); ++i) {
     const CourseRow& row = courses[i];
     CourseFacts& f = out.facts[i];
-    f.protocol_id = row.protocol_id.value_or(0);
-    f.practitioner_id = row.practitioner_id.value_or(0);
-    if (row.age) f.age = *row.age;
-    if (row.bmi) f.bmi = *row.bmi;
-    f.patient = dense ? static_cast<uint32_t>(row.patient_id - first_patient)
-                      : static_cast<uint32_t>(std::lower_bound(patient_ids.begin(), patient_ids.end(),
-                                                               row.patient_id) - patient_ids.begin());
-    f.first_session = row.first_session;
-    f.last_recorded = row.last_recorded;
-    f.treated_knee_surgery = row.treated_knee_surgery.value_or(kNoDay);
-    f.death = row.death.value_or(kNoDay);
-    f.other_knee_replaced = row.other_knee_replaced.value_or(kNoDay);
-    f.product = products.Of(row.product);
-    f.protocol = protocols.Of(row.protocol_name);
-    f.sessions = static_cast<uint8_t>(std::clamp(row.sessions, 0, 255));
-    f.sessions_intended = static_cast<uint8_t>(std::clamp(row.sessions_intended, 0, 255));
-    f.kl_grade = Small(row.kl_grade);
-    f.ligament_sites = row.ligament_sites;
-
-    const auto course = static_cast<uint32_t>(i);
-    for (const auto& e : row.adverse_events)
-      out.adverse_events.push_back(
-          {.course = course, .grade = static_cast<uint8_t>(std::clamp(e.grade, 0, 255)), .serious = e.serious});
-    seen.clear();
-    for (const auto& c : row.cartilage) {
-      if (std::any_of(seen.begin(), seen.end(), [&](const std::string* r) { return *r == c.region; })) continue;
-      seen.push_back(&c.region);
-      out.cartilage.push_back({.course = course,
-                               .region = regions.Of(c.region),
-                               .knee_id = row.knee_id,
-                               .baseline_mm = c.baseline_mm,
-                               .follow_up_mm = c.follow_up_mm});
-    }
+    f = FactsOf(row, products.Of(row.product), protocols.Of(row.protocol_name));
+    f.patient =
+        dense
+            ? static_cast<uint32_t>(row.patient_id - first_patient)
+            : static_cast<uint32_t>(std::lower_bound(patient_ids.begin(), patient_ids.end(), row.patient_id) -
+                                    patient_ids.begin());
+    AddListed(
+        row, static_cast<uint32_t>(i), [&](const std::string& r) { return regions.Of(r); },
+        out.adverse_events, out.cartilage);
   }
+}
+
+bool ReindexCourses(const std::vector<CourseRow>& courses, const std::vector<size_t>& changed,
+                    CourseColumns& columns) {
+  for (size_t i : changed) {
+    const CourseRow& row = courses[i];
+    if (!Listed(columns.products, row.product) || !Listed(columns.protocol_names, row.protocol_name))
+      return false;
+    for (const auto& c : row.cartilage)
+      if (!Listed(columns.regions, c.region)) return false;
+  }
+  std::vector<CourseColumns::AdverseEvent> events;
+  std::vector<CourseColumns::CartilagePair> pairs;
+  for (size_t i : changed) {
+    const CourseRow& row = courses[i];
+    const uint32_t patient = columns.facts[i].patient;  // the same patient's course: its number stays
+    columns.facts[i] = FactsOf(row, *Listed(columns.products, row.product),
+                               *Listed(columns.protocol_names, row.protocol_name));
+    columns.facts[i].patient = patient;
+    AddListed(
+        row, static_cast<uint32_t>(i), [&](const std::string& r) { return *Listed(columns.regions, r); },
+        events, pairs);
+  }
+  ReplaceListed(columns.adverse_events, changed, events);
+  ReplaceListed(columns.cartilage, changed, pairs);
+  return true;
 }
 
 }  // namespace kneeregen

@@ -89,7 +89,7 @@ struct CourseRow {
 
 // What the figures read of one course, packed into one cache line: a CourseRow is several hundred bytes
 // of strings and nested vectors, and a figure over a million courses is bound by the memory it walks, not
-// by its arithmetic. Built from the rows (IndexCourses), never edited on its own.
+// by its arithmetic. Built from the rows (IndexCourses, ReindexCourses), never edited on its own.
 struct CourseFacts {
   int64_t protocol_id = 0;      // the protocol template, 0 for a custom plan
   int64_t practitioner_id = 0;  // 0 when none is known
@@ -138,6 +138,12 @@ struct CourseColumns {
 // Rebuilds `columns` from `courses`, reusing its memory: a refresh of a million courses then writes over
 // the arrays it had instead of faulting in new ones.
 void IndexCourses(const std::vector<CourseRow>& courses, CourseColumns& columns);
+// Brings `columns` up to date after the rows at positions `changed` (ascending) were overwritten by newer
+// rows of the same courses of the same patients, reading only those: what one answered follow-up or one
+// recorded event asks of a million-course clinic. False, changing nothing, when a changed row names a
+// product, protocol or cartilage region the columns do not list; IndexCourses then.
+bool ReindexCourses(const std::vector<CourseRow>& courses, const std::vector<size_t>& changed,
+                    CourseColumns& columns);
 
 struct ClinicRows {
   std::vector<CourseRow> courses;  // treated courses (at least one session performed), by course id

@@ -16,9 +16,9 @@ bool IsClinicWide(const std::string& object_type) {
 // does not (a bulk load) re-reads the clinic.
 bool IsPatientKind(const std::string& object_type) {
   static const std::set<std::string> kinds = {
-      "patients",        "knees",          "assessments", "treatment-courses", "treatment-sessions",
-      "injections",      "adverse-events", "outcome-events", "followups",      "prom-scores",
-      "prom-responses",  "imaging-studies", "cartilage-measurements"};
+      "patients",       "knees",           "assessments",           "treatment-courses", "treatment-sessions",
+      "injections",     "adverse-events",  "outcome-events",        "followups",         "prom-scores",
+      "prom-responses", "imaging-studies", "cartilage-measurements"};
   return kinds.count(object_type) > 0;
 }
 
@@ -54,7 +54,9 @@ namespace {
 bool ReplaceInPlace(ClinicRows& rows, const std::vector<size_t>& at, ClinicRows& fresh) {
   if (at.size() != fresh.courses.size()) return false;
   for (size_t i = 0; i < at.size(); ++i)
-    if (rows.courses[at[i]].course_id != fresh.courses[i].course_id) return false;
+    if (rows.courses[at[i]].course_id != fresh.courses[i].course_id ||
+        rows.courses[at[i]].patient_id != fresh.courses[i].patient_id)
+      return false;
   const size_t timepoints = rows.timepoints.size();
   for (size_t i = 0; i < at.size(); ++i) {
     rows.courses[at[i]] = std::move(fresh.courses[i]);
@@ -97,10 +99,11 @@ void ReplacePatients(ClinicRows& rows, const std::vector<int64_t>& patients, Cli
   std::vector<size_t> at;  // positions of the patients' courses
   for (size_t i = 0; i < rows.courses.size(); ++i)
     if (std::binary_search(patients.begin(), patients.end(), rows.courses[i].patient_id)) at.push_back(i);
-  if (!ReplaceInPlace(rows, at, fresh)) Merge(rows, at, fresh);
+  const bool in_place = ReplaceInPlace(rows, at, fresh);
+  if (!in_place) Merge(rows, at, fresh);
   rows.synthetic = fresh.synthetic || std::any_of(rows.courses.begin(), rows.courses.end(),
                                                   [](const CourseRow& r) { return r.synthetic; });
-  IndexCourses(rows.courses, rows.columns);
+  if (!in_place || !ReindexCourses(rows.courses, at, rows.columns)) IndexCourses(rows.courses, rows.columns);
 }
 
 AnalyticsSnapshots::Entry& AnalyticsSnapshots::EntryOf(int64_t clinic_id) {
@@ -115,7 +118,8 @@ AnalyticsSnapshots::Refresh AnalyticsSnapshots::Update(ReadTransaction& tx, int6
   Refresh refresh;
   std::optional<std::vector<int64_t>> patients;
   if (entry.built)
-    patients = ChangedPatients(tx, clinic_id, entry.audit_id, entry.rows.courses.size() / kMaxPatientShare + 100);
+    patients =
+        ChangedPatients(tx, clinic_id, entry.audit_id, entry.rows.courses.size() / kMaxPatientShare + 100);
   if (patients && patients->empty()) {  // only changes analytics does not read
     entry.audit_id = latest;
     return {.kind = Refresh::Kind::kUnchanged};

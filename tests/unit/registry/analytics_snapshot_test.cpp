@@ -4,6 +4,9 @@
 // name) reads the clinic again.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <tuple>
+
 #include "registry/analytics_service.hpp"
 #include "registry/analytics_snapshot.hpp"
 #include "registry/record_service.hpp"
@@ -194,6 +197,86 @@ TEST(ReplacePatients, KeepsCoursesInIdOrderWhetherNewCoursesComeLastOrBetween) {
   ReplacePatients(rows, {20, 40}, Rows({{7, 40}}));
   EXPECT_EQ(CourseIds(rows), (std::vector<int64_t>{1, 3, 6, 7}));
   EXPECT_FALSE(rows.synthetic);
+}
+
+// Columns compared field by field (AdverseEvent has padding, so not as bytes).
+void ExpectSameColumns(const CourseColumns& actual, const CourseColumns& expected, const std::string& when) {
+  EXPECT_EQ(actual.products, expected.products) << when;
+  EXPECT_EQ(actual.protocol_names, expected.protocol_names) << when;
+  EXPECT_EQ(actual.regions, expected.regions) << when;
+  EXPECT_EQ(actual.patient_span, expected.patient_span) << when;
+  ASSERT_EQ(actual.facts.size(), expected.facts.size()) << when;
+  for (size_t i = 0; i < expected.facts.size(); ++i)  // 64 bytes without padding; NaN where unknown
+    EXPECT_EQ(std::memcmp(&actual.facts[i], &expected.facts[i], sizeof(CourseFacts)), 0) << when << ", course " << i;
+  ASSERT_EQ(actual.adverse_events.size(), expected.adverse_events.size()) << when;
+  for (size_t i = 0; i < expected.adverse_events.size(); ++i) {
+    EXPECT_EQ(actual.adverse_events[i].course, expected.adverse_events[i].course) << when << ", event " << i;
+    EXPECT_EQ(actual.adverse_events[i].grade, expected.adverse_events[i].grade) << when << ", event " << i;
+    EXPECT_EQ(actual.adverse_events[i].serious, expected.adverse_events[i].serious) << when << ", event " << i;
+  }
+  ASSERT_EQ(actual.cartilage.size(), expected.cartilage.size()) << when;
+  for (size_t i = 0; i < expected.cartilage.size(); ++i) {
+    const auto &a = actual.cartilage[i], &e = expected.cartilage[i];
+    EXPECT_EQ(std::tie(a.course, a.region, a.knee_id, a.baseline_mm, a.follow_up_mm),
+              std::tie(e.course, e.region, e.knee_id, e.baseline_mm, e.follow_up_mm))
+        << when << ", pair " << i;
+  }
+}
+
+// A changed patient whose courses stay where they are has only those courses' columns rewritten; the
+// result must be what indexing every course afresh gives, whether the change adds, drops or edits events
+// and cartilage pairs, and also when it brings a product the clinic had not used (then all is indexed).
+TEST(ReplacePatients, ColumnsRewrittenInPlaceEqualColumnsIndexedAfresh) {
+  ClinicRows rows = Rows({{1, 10}, {2, 20}, {3, 20}, {4, 30}, {5, 40}});
+  const std::vector<std::string> products = {"adipose", "bone_marrow_concentrate", "umbilical_cord"};
+  for (size_t i = 0; i < rows.courses.size(); ++i) {
+    CourseRow& row = rows.courses[i];
+    row.product = products[i % 2];
+    row.protocol_name = i % 2 ? "Six sessions" : "Single session";
+    row.kl_grade = static_cast<int>(i % 4) + 1;
+    row.age = 50.5 + static_cast<double>(i);
+    row.adverse_events = {{.grade = 1, .serious = false}};
+    row.cartilage = {{.region = "MFC", .method = "T2", .baseline_mm = 2.0, .follow_up_mm = 2.1},
+                     {.region = "LFC", .method = "T2", .baseline_mm = 1.8, .follow_up_mm = 1.7}};
+  }
+  IndexCourses(rows.courses, rows.columns);
+  auto patient = [&](int64_t id) {
+    ClinicRows fresh;
+    fresh.timepoints = rows.timepoints;
+    for (size_t i = 0; i < rows.courses.size(); ++i)
+      if (rows.courses[i].patient_id == id) {
+        fresh.courses.push_back(rows.courses[i]);
+        fresh.koos.insert(fresh.koos.end(), rows.KoosOf(i).begin(), rows.KoosOf(i).end());
+      }
+    return fresh;
+  };
+  auto expect_fresh = [&](const std::string& when) {
+    CourseColumns afresh;
+    IndexCourses(rows.courses, afresh);
+    ExpectSameColumns(rows.columns, afresh, when);
+  };
+
+  ClinicRows more = patient(20);  // events added and dropped, a region dropped, facts edited
+  more.courses[0].adverse_events.push_back({.grade = 3, .serious = true});
+  more.courses[0].sessions = 6;
+  more.courses[1].adverse_events.clear();
+  more.courses[1].cartilage.pop_back();
+  more.courses[1].bmi = 31.2;
+  ReplacePatients(rows, {20}, std::move(more));
+  EXPECT_EQ(rows.columns.facts[1].sessions, 6);
+  expect_fresh("events added and dropped");
+
+  ClinicRows first = patient(10);  // the first course: entries before every other
+  first.courses[0].adverse_events = {{.grade = 2, .serious = false}, {.grade = 2, .serious = true}};
+  first.courses[0].cartilage.push_back({.region = "MFC", .method = "MRI", .baseline_mm = 9, .follow_up_mm = 9});
+  ReplacePatients(rows, {10, 40}, std::move(first));  // 40's course is gone: not in place
+  expect_fresh("first course edited, another patient's course gone");
+
+  ClinicRows unseen = patient(30);  // a product no course had
+  unseen.courses[0].product = products[2];
+  ReplacePatients(rows, {30}, std::move(unseen));
+  EXPECT_EQ(rows.columns.products.size(), 3u);
+  expect_fresh("a new product");
 }
 
 }  // namespace
