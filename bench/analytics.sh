@@ -11,7 +11,7 @@
 #
 # The registry: BENCH_ANALYTICS_DB=PATH uses an existing one (its synthetic clinic). Otherwise a registry of
 # BENCH_ANALYTICS_PATIENTS patients (10,000 by default), seed 1, is built once into build/bench-cache/ and
-# reused by later runs; a million patients take about 75 minutes (two cores, otherwise idle) and 38 GB to build.
+# reused by later runs; a million patients take 75 to 135 minutes (one core, disk-bound in part) and 38 GB.
 #
 # What the bench writes to the registry, a given one included (nothing is copied): opening it applies the
 # binary's pending migrations and refreshes the planner statistics, as every kneeregen command does; the
