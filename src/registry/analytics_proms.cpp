@@ -52,39 +52,6 @@ void KoosCells::Merge(KoosCells&& later) {
   pain_pairs.insert(pain_pairs.end(), later.pain_pairs.begin(), later.pain_pairs.end());
 }
 
-namespace {
-
-// The running sums of one timepoint's cells, by kKoosScales. Every value is added whether it is there or
-// not (a missing one adds zero and counts nothing): a branch per value on data this irregular is
-// mispredicted often enough to cost more than the additions. The double sums move to long double every
-// RunningMoments::kBlock courses, so none holds more values than RunningMoments allows.
-struct Lanes {
-  std::array<double, kKoosScales.size()> shift{}, sum{}, squares{};
-  std::array<long double, kKoosScales.size()> total_sum{}, total_squares{};
-  std::array<size_t, kKoosScales.size()> n{};
-
-  void Add(size_t k, bool there, double v) {
-    if (there && n[k] == 0) shift[k] = v;  // the first value, as RunningMoments takes it
-    const double d = there ? v - shift[k] : 0.0;
-    sum[k] += d;
-    squares[k] += d * d;
-    n[k] += there;
-  }
-  void Fold() {
-    for (size_t k = 0; k < kKoosScales.size(); ++k) {
-      total_sum[k] += sum[k];
-      total_squares[k] += squares[k];
-      sum[k] = squares[k] = 0;
-    }
-  }
-  stats::RunningMoments Moments(size_t k) const {
-    return stats::RunningMoments::FromSums(n[k], shift[k], total_sum[k] + sum[k],
-                                           total_squares[k] + squares[k]);
-  }
-};
-
-}  // namespace
-
 // One walk over the cohort, course by course and timepoint by timepoint: a course's timepoints lie together
 // in memory, so a million courses are read once for all the cells instead of once per cell.
 KoosCells SummarizeKoos(const Cohort& cohort, std::span<const uint32_t> part, size_t timepoints,
@@ -100,8 +67,6 @@ KoosCells SummarizeKoos(const Cohort& cohort, std::span<const uint32_t> part, si
   const Day as_of = AsOfDay(s);
   KoosCells cells;
   cells.at.resize(timepoints);
-  std::vector<Lanes> score(timepoints), change(timepoints);
-  size_t in_block = 0;
   for (uint32_t course : part) {
     const KoosAt* koos = cohort.rows->KoosOf(course).data();
     const KoosAt& baseline = koos[kBaseline];
@@ -116,34 +81,23 @@ KoosCells SummarizeKoos(const Cohort& cohort, std::span<const uint32_t> part, si
       std::array<bool, kScales> there;
       for (size_t k = 0; k < kScales; ++k) {
         there[k] = at.answered && !std::isnan(at.scores[k]);
-        score[t].Add(k, there[k], at.scores[k]);
+        cell.score[k].Add(at.scores[k], there[k]);  // without a branch on whether it is there
       }
       if (t == kBaseline) continue;
       for (size_t k = 0; k < kScales; ++k) {
         const bool paired = there[k] && baseline_there[k];
         const double difference = at.scores[k] - baseline.scores[k];
-        change[t].Add(k, paired, difference);
+        cell.change[k].Add(difference, paired);
         cell.mic_n[k] += paired && has_mic[k];
-        cell.mic_responders[k] += paired && has_mic[k] && stats::AtLeast(difference, mic[k]);
+        cell.mic_responders[k] +=
+            paired && has_mic[k] && stats::IsMicResponder(baseline.scores[k], at.scores[k], mic[k]);
       }
       cell.pass_n += there[0];
-      cell.in_pass += there[0] && stats::AtLeast(at.scores[0], s.pass_pain);
+      cell.in_pass += there[0] && stats::IsInPass(at.scores[0], s.pass_pain);
       if (t == pain_pairs_at && there[0] && baseline_there[0])
         cells.pain_pairs.push_back({course, baseline.scores[0], at.scores[0]});
     }
-    if (++in_block == stats::RunningMoments::kBlock) {
-      for (size_t t = 0; t < timepoints; ++t) {
-        score[t].Fold();
-        change[t].Fold();
-      }
-      in_block = 0;
-    }
   }
-  for (size_t t = 0; t < timepoints; ++t)
-    for (size_t k = 0; k < kScales; ++k) {
-      cells.at[t].score[k] = score[t].Moments(k);
-      cells.at[t].change[k] = change[t].Moments(k);
-    }
   return cells;
 }
 

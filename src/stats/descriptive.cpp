@@ -182,16 +182,6 @@ void RunningMoments::Merge(const RunningMoments& other) {
   n_ += other.n_;
 }
 
-RunningMoments RunningMoments::FromSums(size_t n, double shift, long double sum, long double squares) {
-  RunningMoments m;
-  if (n == 0) return m;
-  m.n_ = n;
-  m.shift_ = shift;
-  m.sum_ = sum;
-  m.squares_ = squares;
-  return m;
-}
-
 double RunningMoments::mean() const {
   if (n_ == 0) return 0;
   return static_cast<double>(shift_ + (sum_ + block_sum_) / n_);

@@ -44,28 +44,27 @@ PairedChange PairedT(std::span<const double> before, std::span<const double> aft
 // 1e-15, relative, rather than to the last bit; constant values still give an sd of exactly 0.
 class RunningMoments {
  public:
-  // No double sum holds more values than this; sums gathered elsewhere (FromSums) keep to it too.
-  static constexpr size_t kBlock = 256;
-
-  void Add(double v) {
-    if (n_ == 0) shift_ = v;
-    const double d = v - shift_;
+  void Add(double v) { Add(v, true); }
+  // Adds v only when `there`; otherwise adds exactly zero and counts nothing, so the moments are those of
+  // the values that were there, bit for bit. For walks over data so irregular that a branch per value on
+  // whether it is there is mispredicted often enough to cost more than the additions.
+  void Add(double v, bool there) {
+    if (there && n_ == 0) shift_ = v;
+    const double d = there ? v - shift_ : 0.0;
     block_sum_ += d;
     block_squares_ += d * d;
-    if (++n_ % kBlock == 0) Fold();
+    n_ += there;
+    if (n_ % kBlock == 0) Fold();  // again after a missing value: folding zeros changes nothing
   }
   // Adds the values `other` has seen, as if they had been added here after these (the sums are moved to
   // this shift exactly enough that the 1e-15 above still holds).
   void Merge(const RunningMoments& other);
-  // The moments of n values whose deviations from `shift` (one of the values, as Add takes the first) sum
-  // to `sum` and their squares to `squares`, each summed in doubles over at most kBlock values at a time:
-  // for a walk that gathers many cells at once without a branch per value.
-  static RunningMoments FromSums(size_t n, double shift, long double sum, long double squares);
   size_t n() const { return n_; }
   double mean() const;  // 0 when n == 0
   double sd() const;    // with n - 1; 0 when n < 2
 
  private:
+  static constexpr size_t kBlock = 256;
   void Fold() {
     sum_ += block_sum_;
     squares_ += block_squares_;

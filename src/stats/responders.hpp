@@ -31,15 +31,19 @@ inline bool AtLeast(double value, double threshold) { return value >= threshold 
 
 // Scores are 0–100 with 100 = best (KOOS). A responder improved by at least the threshold. Inline, because
 // a full cohort's responder figure asks a few million times.
+inline bool IsMicResponder(double baseline, double follow_up, double threshold) {
+  return AtLeast(follow_up - baseline, threshold);
+}
 inline std::optional<bool> IsMicResponder(std::optional<double> baseline, std::optional<double> follow_up,
                                           double threshold) {
   if (!baseline || !follow_up) return std::nullopt;
-  return AtLeast(*follow_up - *baseline, threshold);
+  return IsMicResponder(*baseline, *follow_up, threshold);
 }
 // PASS: follow-up score at or above `pass` (KOOS Pain ≈ 69, derived from Georgopoulos 2023; DOMAIN.md §4).
+inline bool IsInPass(double follow_up, double pass) { return AtLeast(follow_up, pass); }
 inline std::optional<bool> IsInPass(std::optional<double> follow_up, double pass) {
   if (!follow_up) return std::nullopt;
-  return AtLeast(*follow_up, pass);
+  return IsInPass(*follow_up, pass);
 }
 
 struct OarsiCriteria {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "unit/stats/stats_golden.hpp"
@@ -204,6 +205,30 @@ TEST(RunningMoments, MergedPartsAgreeWithTheGatheredMeanAndSd) {
   apart.Merge(Moments({1001, 1002, 1003}));
   ExpectCloseRelative(apart.mean(), 502, "far apart mean");
   ExpectCloseRelative(apart.sd(), MeanWithCi(std::vector<double>{1, 2, 3, 1001, 1002, 1003}).sd, "far apart sd");
+}
+
+// Values offered with "not there" (NaN among them, as missing KOOS scores are) leave the moments exactly
+// as if they had never been offered, across block ends and before the first value.
+TEST(RunningMoments, ValuesNotThereChangeNothingToTheLastBit) {
+  std::mt19937_64 random(20261203);
+  std::uniform_int_distribution<int> item(0, 36), percent(0, 99);
+  RunningMoments offered, skipped;
+  for (int i = 0; i < 2000; ++i) {
+    const bool there = percent(random) >= 40;
+    const double v = there ? 100 - std::round(item(random) * 100.0 / 36 * 1e13) / 1e13
+                           : std::numeric_limits<double>::quiet_NaN();
+    offered.Add(v, there);
+    if (there) skipped.Add(v);
+  }
+  ASSERT_GT(skipped.n(), 1000u);
+  EXPECT_EQ(offered.n(), skipped.n());
+  EXPECT_EQ(offered.mean(), skipped.mean());
+  EXPECT_EQ(offered.sd(), skipped.sd());
+  RunningMoments none;
+  none.Add(std::numeric_limits<double>::quiet_NaN(), false);
+  EXPECT_EQ(none.n(), 0u);
+  none.Add(42.5, true);
+  EXPECT_EQ(none.mean(), 42.5) << "the first value that is there sets the shift";
 }
 
 TEST(WilcoxonSignedRank, MatchesWilcoxTestExactAndNormal) {
