@@ -95,12 +95,13 @@ double Percentile(std::vector<double> ms, double p) {
 }
 
 // The first run is printed apart: it pays for first touching the memory its figures allocate, which a
-// server answering many requests pays once. The runs are made on a thread other than main, as the
+// server answering many requests pays once. The JSON's size and hash are printed so that two builds run
+// side by side show whether they give the same figures. The runs are made on a thread other than main, as the
 // server's request threads make them: glibc gives such a thread an arena of its own, which keeps freed
 // memory differently from the main thread's.
 void Time(const char* label, int runs, const std::function<Json()>& compute) {
   std::vector<double> wall, cpu;
-  size_t bytes = 0;
+  std::string json;
   double first = 0;
   std::thread worker([&] {
     for (int run = -1; run < runs; ++run) {
@@ -115,13 +116,13 @@ void Time(const char* label, int runs, const std::function<Json()>& compute) {
       }
       cpu.push_back(CpuMilliseconds() - cpu_start);
       wall.push_back(ms);
-      bytes = out.dump().size();
+      json = out.dump();
     }
   });
   worker.join();
-  std::printf("%-28s p50 %7.1f ms, p95 %7.1f ms, max %7.1f; CPU p50 %7.1f ms; first run %7.1f ms; %zu B JSON\n",
+  std::printf("%-28s p50 %7.1f ms, p95 %7.1f ms, max %7.1f; CPU p50 %7.1f ms; first run %7.1f ms; %zu B JSON #%016zx\n",
               label, Percentile(wall, 0.5), Percentile(wall, 0.95), Percentile(wall, 1), Percentile(cpu, 0.5),
-              first, bytes);
+              first, json.size(), std::hash<std::string>{}(json));
 }
 
 }  // namespace
@@ -164,9 +165,9 @@ int main(int argc, char** argv) {
   Time("BuildExpectationReport", o.runs, [&] { return BuildExpectationReport(rows, query, settings); });
   // The figure families of the full cohort one by one, on one thread: where the report's time goes.
   const Cohort all = SelectRows(rows, CohortFilter{});
-  const size_t patients = CountPatients(all);
+  const size_t patients = CountPatients(all).patients;
   Time("  SelectRows", o.runs, [&] { return Json(SelectRows(rows, CohortFilter{}).size()); });
-  Time("  CountPatients", o.runs, [&] { return Json(CountPatients(all)); });
+  Time("  CountPatients", o.runs, [&] { return Json(CountPatients(all).patients); });
   Time("  SummarizeKoos", o.runs, [&] {
     return Json(SummarizeKoos(all, all.courses, rows.timepoints.size(), rows.TimepointIndex("12m"), settings).pain_pairs.size());
   });

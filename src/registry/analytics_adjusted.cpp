@@ -56,8 +56,7 @@ Json SplitVersusSingle(const Cohort& cohort, const KoosCells& koos, std::optiona
                  {"single", MeanCell(change_single, s)},
                  {"adjusted_difference", nullptr},
                  {"suppressed", false}};
-  const auto min = static_cast<size_t>(s.min_cell);
-  if (n_split < min || n_single < min) {
+  if (TooFewPatients(n_split, s) || TooFewPatients(n_single, s)) {
     Suppress(result, "fewer than " + std::to_string(s.min_cell) + " patients in a group");
     result["title"] = "12-month KOOS Pain change: split-session against single-session protocols";
     return result;

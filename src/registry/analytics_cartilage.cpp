@@ -35,12 +35,13 @@ Json CartilageChangeFigure(const Cohort& cohort, const AnalyticsSettings& s) {
   for (size_t i = 0; i < regions.size(); ++i) {
     const Region& r = regions[i];
     if (r.before.empty()) continue;
-    rows.push_back({{"region", columns.regions[i]},
-                    {"change_mm", ChangeCell(r.before, r.after, s)},
-                    {"thickened_beyond_error", ProportionCell(r.thickened, r.before.size(), s)}});
+    rows.push_back(
+        {{"region", columns.regions[i]},
+         {"change_mm", ChangeCell(r.before, r.after, s)},
+         {"thickened_beyond_error", ProportionCell(r.thickened, r.before.size(), Counted::kCourses, s)}});
   }
   return {{"title", "MRI cartilage thickness change per region (same segmentation method only)"},
-          {"n", CountCell(knees, s)["n"]},
+          {"n", CountCell(knees, Counted::kCourses, s)["n"]},
           {"measurement_error_mm", s.cartilage_error_mm},
           {"measurement_error_source",
            "placeholder threshold not yet checked against a primary source [U]; "

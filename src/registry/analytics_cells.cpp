@@ -35,7 +35,7 @@ Json MeanCellOf(const stats::MeanInterval& m, const AnalyticsSettings& settings)
                {"sd", m.sd},
                {"ci", Interval(m.lower, m.upper, settings.level)},
                {"suppressed", false}};
-  if (m.n < static_cast<size_t>(settings.min_cell)) Suppress(cell, TooFewReason(settings.min_cell));
+  if (TooFewPatients(m.n, settings)) Suppress(cell, TooFewReason(settings.min_cell));
   return cell;
 }
 
@@ -43,7 +43,7 @@ Json ChangeCellOf(const stats::PairedChange& c, const AnalyticsSettings& setting
   Json cell = {{"n", c.n},        {"mean_change", c.mean_change},
                {"sd", c.sd},      {"ci", Interval(c.lower, c.upper, settings.level)},
                {"p", Value(c.p)}, {"suppressed", false}};
-  if (c.n < static_cast<size_t>(settings.min_cell)) Suppress(cell, TooFewReason(settings.min_cell));
+  if (TooFewPatients(c.n, settings)) Suppress(cell, TooFewReason(settings.min_cell));
   return cell;
 }
 
@@ -66,16 +66,16 @@ Json ChangeCell(const stats::RunningMoments& changes, const AnalyticsSettings& s
   return ChangeCellOf(stats::PairedT(changes, settings.level), settings);
 }
 
-Json ProportionCell(size_t events, size_t n, const AnalyticsSettings& settings) {
+Json ProportionCell(size_t events, size_t n, Counted counted, const AnalyticsSettings& settings) {
   auto p = stats::WilsonInterval(events, n, settings.level);
   Json cell = {{"n", n},
                {"events", events},
                {"estimate", Value(p.estimate)},
                {"ci", Interval(p.lower, p.upper, settings.level)},
                {"suppressed", false}};
-  if (n < static_cast<size_t>(settings.min_cell))
+  if (PatientsAtLeast(n, counted, settings) < static_cast<size_t>(settings.min_cell))
     Suppress(cell, TooFewReason(settings.min_cell));
-  else if (IsSmallCount(events, settings.min_cell) || IsSmallCount(n - events, settings.min_cell))
+  else if (IsSmallCount(events, counted, settings) || IsSmallCount(n - events, counted, settings))
     Suppress(cell, "the events or the non-events are " + TooFewReason(settings.min_cell));
   return cell;
 }
@@ -87,16 +87,17 @@ Json CompletenessCell(size_t answered, size_t expected, const AnalyticsSettings&
                {"share", Value(p.estimate)},
                {"ci", Interval(p.lower, p.upper, settings.level)},
                {"suppressed", false}};
-  if (expected < static_cast<size_t>(settings.min_cell))
+  if (TooFewPatients(expected, settings))
     Suppress(cell, TooFewReason(settings.min_cell) + " expected");
-  else if (IsSmallCount(answered, settings.min_cell) || IsSmallCount(expected - answered, settings.min_cell))
+  else if (IsSmallCount(answered, Counted::kCourses, settings) ||
+           IsSmallCount(expected - answered, Counted::kCourses, settings))
     Suppress(cell, "those who answered or did not are " + TooFewReason(settings.min_cell));
   return cell;
 }
 
-Json CountCell(size_t patients, const AnalyticsSettings& settings) {
-  Json cell = {{"n", patients}, {"suppressed", false}};
-  if (IsSmallCount(patients, settings.min_cell)) Suppress(cell, TooFewReason(settings.min_cell));
+Json CountCell(size_t n, Counted counted, const AnalyticsSettings& settings) {
+  Json cell = {{"n", n}, {"suppressed", false}};
+  if (IsSmallCount(n, counted, settings)) Suppress(cell, TooFewReason(settings.min_cell));
   return cell;
 }
 

@@ -92,7 +92,7 @@ std::pair<size_t, size_t> AnsweredOfExpected(const Cohort& cohort, size_t timepo
 std::string ScaleTitle(const std::string& scale);
 // The number of distinct ids (patients, knees) among `ids`, which it may reorder.
 size_t CountDistinct(std::vector<int64_t>& ids);
-// The number of distinct patients whose courses make up the cohort.
-size_t CountPatients(const Cohort& cohort);
+// The distinct patients whose courses make up the cohort, and the most courses one of them has.
+CoursesPerPatient CountPatients(const Cohort& cohort);
 
 }  // namespace kneeregen

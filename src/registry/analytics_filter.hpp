@@ -4,6 +4,7 @@
 // a filter: it is always the caller's own.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,21 @@ Result<CohortFilter> ParseCohortFilter(const QueryParameters& query,
 // A protocol, practitioner or product the clinic does not have is refused like a malformed value.
 Status CheckCohortFilterAgainst(ReadTransaction& tx, int64_t clinic_id, const CohortFilter& filter);
 
+// Figures count courses (treated knees), and a patient treated in both knees, or treated again, has more
+// than one; small-cell suppression is about patients. This bounds how few patients a number of a cohort's
+// courses can belong to, so a cell of courses is shown only when they surely come from enough patients.
+struct CoursesPerPatient {
+  size_t courses = 0, patients = 0;  // of the cohort
+  size_t most = 1;                   // the courses of the patient with the most
+
+  // The fewest patients `some` of the cohort's courses can belong to: no patient has more than `most`,
+  // and at most courses - patients of them are a patient's second or later course.
+  size_t FewestPatients(size_t some) const {
+    const size_t by_most = (some + most - 1) / most, repeats = courses - patients;
+    return std::max(by_most, some > repeats ? some - repeats : 0);
+  }
+};
+
 // What every figure is computed with. Thresholds are data with their sources (DOMAIN.md §4, §5).
 struct AnalyticsSettings {
   // A cell built from fewer patients than this is suppressed. 11 follows the common rule of US public
@@ -58,6 +74,8 @@ struct AnalyticsSettings {
   // Completeness and censoring are judged on this day; empty means today (UTC).
   std::optional<std::string> as_of;
   double level = 0.95;
+  // Of the cohort a report describes (set by the report; one course per patient until then).
+  CoursesPerPatient courses_per_patient;
 };
 
 }  // namespace kneeregen

@@ -31,23 +31,27 @@ size_t CountDistinct(std::vector<int64_t>& ids) {
   return static_cast<size_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
 }
 
-size_t CountPatients(const Cohort& cohort) {
-  // Patients are numbered densely (CourseFacts::patient): a bit each.
-  std::vector<uint64_t> seen(cohort.rows->columns.patient_span / 64 + 1, 0);
-  size_t distinct = 0;
+CoursesPerPatient CountPatients(const Cohort& cohort) {
+  // Patients are numbered densely (CourseFacts::patient): a counter each, which stops at 255 (no patient
+  // has that many treated knees; `most` then only understates how few patients a count can be).
+  std::vector<uint8_t> courses_of(cohort.rows->columns.patient_span, 0);
+  CoursesPerPatient counted{.courses = cohort.size(), .patients = 0, .most = 1};
+  uint8_t most = 1;
   for (uint32_t course : cohort.courses) {
-    const uint32_t k = cohort.Facts(course).patient;
-    uint64_t& word = seen[k / 64];
-    const uint64_t bit = uint64_t{1} << (k % 64);
-    distinct += (word & bit) == 0;
-    word |= bit;
+    uint8_t& n = courses_of[cohort.Facts(course).patient];
+    n += n < 255;
+    counted.patients += n == 1;
+    most = std::max(most, n);
   }
-  return distinct;
+  counted.most = most;
+  return counted;
 }
 
-Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const AnalyticsSettings& s) {
+Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const AnalyticsSettings& settings) {
   const Cohort cohort = SelectRows(rows, filter);
-  const size_t patients = CountPatients(cohort);
+  AnalyticsSettings s = settings;
+  s.courses_per_patient = CountPatients(cohort);
+  const size_t patients = s.courses_per_patient.patients;
   const Json completeness = SurvivalCompleteness(cohort, s, s.as_of.value_or(""));
   const std::optional<size_t> at_12m = rows.TimepointIndex("12m");
   // Two threads: the KOOS walk, the heaviest figure, is split between them at the middle of the cohort
@@ -75,8 +79,8 @@ Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const Ana
               {"as_of", *s.as_of},
               {"filter", filter.ToJson()},
               {"min_cell", s.min_cell},
-              {"courses", CountCell(cohort.size(), s)},
-              {"patients", CountCell(patients, s)},
+              {"courses", CountCell(cohort.size(), Counted::kCourses, s)},
+              {"patients", CountCell(patients, Counted::kPatients, s)},
               {"figures",
                {{"koos", KoosTrajectories(cells, rows.timepoints, cohort.size(), s)},
                 {"responders", ResponderRates(cells, rows.timepoints, cohort.size(), s)},
@@ -84,9 +88,12 @@ Json OutcomeReport(const ClinicRows& rows, const CohortFilter& filter, const Ana
                 {"knee_survival", knee_survival.get()},
                 {"cartilage", std::move(cartilage)},
                 {"split_vs_single", std::move(split_vs_single)}}}};
-  // The cohort's size follows the filter; a small cohort shows no count at all.
-  for (auto& [name, figure] : out["figures"].items())
-    if (figure["n"].is_number() && IsSmallCount(figure["n"].get<size_t>(), s.min_cell)) figure["n"] = nullptr;
+  // The cohort's size follows the filter; a small cohort shows no count at all. Every figure counts
+  // courses but the adverse events, which count patients.
+  for (auto& [name, figure] : out["figures"].items()) {
+    const Counted counted = name == "adverse_events" ? Counted::kPatients : Counted::kCourses;
+    if (figure["n"].is_number() && IsSmallCount(figure["n"].get<size_t>(), counted, s)) figure["n"] = nullptr;
+  }
   return out;
 }
 

@@ -144,14 +144,15 @@ Json ResponderRates(const KoosCells& cells, const std::vector<std::string>& time
     for (size_t k = 0; k < kKoosScales.size(); ++k) {
       auto it = settings.mic.by_scale.find(kKoosScales[k]);
       if (it == settings.mic.by_scale.end()) continue;
-      scales.push_back({{"scale", kKoosScales[k]},
-                        {"mic", it->second.value},
-                        {"responders", ProportionCell(at.mic_responders[k], at.mic_n[k], settings)}});
+      scales.push_back(
+          {{"scale", kKoosScales[k]},
+           {"mic", it->second.value},
+           {"responders", ProportionCell(at.mic_responders[k], at.mic_n[k], Counted::kCourses, settings)}});
     }
     points.push_back({{"timepoint", timepoints[timepoint]},
                       {"completeness", CompletenessCell(at.answered, at.expected, settings)},
                       {"mic_responders", scales},
-                      {"pass_pain", ProportionCell(at.in_pass, at.pass_n, settings)}});
+                      {"pass_pain", ProportionCell(at.in_pass, at.pass_n, Counted::kCourses, settings)}});
   }
   return {{"title", "KOOS responders (minimal important change) and Pain PASS"},
           {"n", courses},

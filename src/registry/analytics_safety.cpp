@@ -69,9 +69,10 @@ Json AdverseEventRates(const Cohort& cohort, size_t patients, const Json& comple
   std::vector<size_t> grade_events;
   for (size_t g = 0; g < labels.size(); ++g) {
     const size_t patients_with = CountDistinct(with[g]);
-    rows.push_back({{"group", labels[g]},
-                    {"per_100_sessions", RatePer100(events[g], sessions, patients_with, patients, settings)},
-                    {"patients_with_event", ProportionCell(patients_with, patients, settings)}});
+    rows.push_back(
+        {{"group", labels[g]},
+         {"per_100_sessions", RatePer100(events[g], sessions, patients_with, patients, settings)},
+         {"patients_with_event", ProportionCell(patients_with, patients, Counted::kPatients, settings)}});
     if (g > kSerious) grade_events.push_back(patients_with);
   }
   // Grades partition the events of "any": one hidden grade must not be recoverable from the rest.

@@ -41,8 +41,8 @@ Json Bounds(const std::optional<double>& lower, const std::optional<double>& upp
   return {{"lower", *lower}, {"upper", *upper}, {"level", level}};
 }
 
+// One time per course: every count here counts courses.
 Json Curve(const std::string& label, const Times& t, const AnalyticsSettings& s) {
-  const auto min = static_cast<size_t>(s.min_cell);
   auto km = stats::KaplanMeier(t.time, t.event, s.level);
   auto cif = stats::AalenJohansen(t.time, t.status, s.level);
   auto at_risk = stats::NumbersAtRisk(t.time, kMonths);
@@ -57,15 +57,16 @@ Json Curve(const std::string& label, const Times& t, const AnalyticsSettings& s)
                   {"cumulative_incidence", inc.incidence},
                   {"cumulative_incidence_ci", Bounds(inc.lower, inc.upper, s.level)},
                   {"suppressed", false}};
-    if (at_risk[i] < min) Suppress(point, "fewer than " + std::to_string(s.min_cell) + " patients at risk");
+    if (TooFewPatients(at_risk[i], s))
+      Suppress(point, "fewer than " + std::to_string(s.min_cell) + " patients at risk");
     point["month"] = kMonths[i];
     points.push_back(std::move(point));
   }
   Json curve = {
       {"group", label}, {"n", km.n}, {"events", km.events}, {"points", points}, {"suppressed", false}};
-  if (km.n < min)
+  if (TooFewPatients(km.n, s))
     Suppress(curve, TooFewReason(s.min_cell));
-  else if (IsSmallCount(km.events, s.min_cell))
+  else if (IsSmallCount(km.events, Counted::kCourses, s))
     curve["events"] = nullptr;  // the curve stays; the count is small
   return curve;
 }
@@ -131,7 +132,7 @@ Json SurvivalCompleteness(const Cohort& cohort, const AnalyticsSettings& s, cons
       {"potential_patient_years", potential / 365.25},
       {"share", potential > 0 ? Json(observed / potential) : Json()},
       {"suppressed", false}};
-  if (cohort.size() < static_cast<size_t>(s.min_cell)) Suppress(cell, TooFewReason(s.min_cell));
+  if (TooFewPatients(cohort.size(), s)) Suppress(cell, TooFewReason(s.min_cell));
   return cell;
 }
 
@@ -170,7 +171,7 @@ Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completenes
   std::vector<int> tested_index(names.size(), -1);
   size_t tested_size = 0;
   for (size_t g = 0; g < names.size(); ++g) {
-    if (group_size[g] == 0 || group_size[g] < static_cast<size_t>(s.min_cell)) continue;
+    if (TooFewPatients(group_size[g], s)) continue;
     tested_index[g] = static_cast<int>(groups.size());
     groups.push_back(names[g]);
     tested_size += group_size[g];
@@ -223,7 +224,7 @@ Json KneeSurvival(const Cohort& cohort, size_t patients, const Json& completenes
           {"logrank", logrank},
           {"other_knee_replaced",
            {{"title", "Patients whose other knee was replaced (TKA or UKA) after the first session"},
-            {"share", ProportionCell(CountDistinct(other_replaced), patients, s)},
+            {"share", ProportionCell(CountDistinct(other_replaced), patients, Counted::kPatients, s)},
             {"note", "counts only replacements recorded in this registry; follow-up lengths differ"}}}};
 }
 

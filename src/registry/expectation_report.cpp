@@ -33,7 +33,7 @@ Json PainChangeDistribution(const Cohort& cohort, std::optional<size_t> at, cons
   }
   auto d = stats::Describe(change);
   Json cell = {{"n", d.n}, {"median", d.median}, {"q1", d.q1}, {"q3", d.q3}, {"suppressed", false}};
-  if (d.n < static_cast<size_t>(s.min_cell)) Suppress(cell, TooFewReason(s.min_cell));
+  if (TooFewPatients(d.n, s)) Suppress(cell, TooFewReason(s.min_cell));
   return cell;
 }
 
@@ -50,7 +50,7 @@ Json Responders(const Cohort& cohort, std::optional<size_t> at, const AnalyticsS
   return {{"mic", mic->second.value},
           {"source", mic->second.source},
           {"method", s.mic.method},
-          {"share", ProportionCell(responders, n, s)}};
+          {"share", ProportionCell(responders, n, Counted::kCourses, s)}};
 }
 
 Json SurgeryFree(const Cohort& cohort, const AnalyticsSettings& s) {
@@ -76,7 +76,7 @@ Json SurgeryFree(const Cohort& cohort, const AnalyticsSettings& s) {
                   {"estimate", at.survival},
                   {"ci", Bounds(at.lower, at.upper, s.level)},
                   {"suppressed", false}};
-    if (at_risk[i] < static_cast<size_t>(s.min_cell))
+    if (TooFewPatients(at_risk[i], s))
       Suppress(point, "fewer than " + std::to_string(s.min_cell) + " patients still followed");
     point["years"] = months[i] / 12;
     points.push_back(std::move(point));
@@ -140,9 +140,12 @@ Result<ExpectationQuery> ParseExpectationQuery(const QueryParameters& query) {
   return q;
 }
 
-Json BuildExpectationReport(const ClinicRows& rows, const ExpectationQuery& q, const AnalyticsSettings& s) {
+Json BuildExpectationReport(const ClinicRows& rows, const ExpectationQuery& q,
+                            const AnalyticsSettings& settings) {
   const Cohort cohort = SelectRows(rows, q.AsFilter());
-  const size_t patients = CountPatients(cohort);
+  AnalyticsSettings s = settings;
+  s.courses_per_patient = CountPatients(cohort);
+  const size_t patients = s.courses_per_patient.patients;
   const bool enough = patients >= static_cast<size_t>(s.min_cell);
   Json report = {
       {"title", "Outcomes of earlier patients like this at this clinic"},
@@ -156,7 +159,7 @@ Json BuildExpectationReport(const ClinicRows& rows, const ExpectationQuery& q, c
       {"criteria_text", Criteria(q, rows)},
       {"criteria_note", "Only these criteria select the group; none is widened when the group is small."},
       {"min_cell", s.min_cell},
-      {"n", CountCell(patients, s)},
+      {"n", CountCell(patients, Counted::kPatients, s)},
       {"enough", enough},
       {"evidence", PublishedEvidence()},
       {"caution",

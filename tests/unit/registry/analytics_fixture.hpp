@@ -34,6 +34,8 @@ struct CourseSpec {
   std::vector<std::pair<std::string, std::string>> events;  // event_type, date (treated knee; death: patient)
   std::vector<std::pair<std::string, std::string>> other_knee_events;
   std::vector<int> adverse_grades;
+  // The left knee treated too, in a course of its own with the same sessions, scores and adverse events.
+  bool both_knees = false;
 };
 
 class RegistryBuilder {
@@ -59,7 +61,8 @@ class RegistryBuilder {
 
   int64_t Practitioner(int64_t clinic) { return practitioner_[clinic]; }
 
-  // One patient, both knees, a course of the right knee; returns the course id.
+  // One patient, both knees, a course of the right knee (and of the left, when spec.both_knees); returns
+  // the right knee's course id.
   int64_t AddCourse(int64_t clinic, const CourseSpec& spec) {
     int64_t course = 0;
     Check(store_->Write([&](WriteTransaction& tx) -> Status {
@@ -75,14 +78,6 @@ class RegistryBuilder {
           tx.InsertRecord(KnownSchema("knees"), clinic, {{"patient_id", patient}, {"side", "right"}}, false);
       const int64_t other =
           tx.InsertRecord(KnownSchema("knees"), clinic, {{"patient_id", patient}, {"side", "left"}}, false);
-      tx.InsertRecord(KnownSchema("assessments"), clinic,
-                      {{"knee_id", knee},
-                       {"patient_id", patient},
-                       {"kind", "baseline"},
-                       {"assessed_on", "2023-12-01"},
-                       {"kl_grade", spec.kl_grade},
-                       {"bmi", spec.bmi}},
-                      false);
       if (!spec.last_contact.empty())
         tx.InsertRecord(KnownSchema("assessments"), clinic,
                         {{"knee_id", knee},
@@ -90,47 +85,72 @@ class RegistryBuilder {
                          {"kind", "follow_up"},
                          {"assessed_on", spec.last_contact}},
                         false);
-      course = tx.InsertRecord(KnownSchema("treatment-courses"), clinic,
-                               {{"knee_id", knee},
-                                {"patient_id", patient},
-                                {"plan_request", Json::object()},
-                                {"first_session", spec.first_session},
-                                {"status", "completed"},
-                                {"plan", Json::object()},
-                                {"plan_changes", Json::array()},
-                                {"product", spec.product},
-                                {"sessions_planned", spec.sessions},
-                                {"ligament_sites", spec.ligament},
-                                {"start_date", spec.first_session},
-                                {"practitioner_id", practitioner_[clinic]}},
-                               false);
-      for (int s = 0; s < spec.sessions; ++s) {
-        auto date = std::chrono::sys_days{*ParseDate(spec.first_session)} + std::chrono::days{14 * s};
-        const int64_t session =
-            tx.InsertRecord(KnownSchema("treatment-sessions"), clinic,
-                            {{"course_id", course},
-                             {"patient_id", patient},
-                             {"knee_id", knee},
-                             {"session_number", s + 1},
-                             {"performed_on", FormatDate(std::chrono::year_month_day{date})},
-                             {"practitioner_id", practitioner_[clinic]},
-                             {"product", spec.product},
-                             {"product_lot", "LOT-1"}},
-                            false);
-        tx.InsertRecord(KnownSchema("injections"), clinic,
-                        {{"session_id", session},
-                         {"course_id", course},
+      auto treat = [&](int64_t on) {
+        tx.InsertRecord(KnownSchema("assessments"), clinic,
+                        {{"knee_id", on},
                          {"patient_id", patient},
-                         {"site", spec.ligament ? "mcl_femoral_origin" : "intra_articular"},
-                         {"volume_ml", 2.0},
-                         {"guidance", "ultrasound"},
-                         {"product_lot", "LOT-1"}},
+                         {"kind", "baseline"},
+                         {"assessed_on", "2023-12-01"},
+                         {"kl_grade", spec.kl_grade},
+                         {"bmi", spec.bmi}},
                         false);
-      }
-      for (const auto& [timepoint, pain] : spec.pain)
-        AddKoos(tx, clinic, course, patient, knee, timepoint, pain);
-      for (const auto& timepoint : spec.missed)
-        AddFollowUp(tx, clinic, course, patient, knee, timepoint, "scheduled");
+        const int64_t treated = tx.InsertRecord(KnownSchema("treatment-courses"), clinic,
+                                                {{"knee_id", on},
+                                                 {"patient_id", patient},
+                                                 {"plan_request", Json::object()},
+                                                 {"first_session", spec.first_session},
+                                                 {"status", "completed"},
+                                                 {"plan", Json::object()},
+                                                 {"plan_changes", Json::array()},
+                                                 {"product", spec.product},
+                                                 {"sessions_planned", spec.sessions},
+                                                 {"ligament_sites", spec.ligament},
+                                                 {"start_date", spec.first_session},
+                                                 {"practitioner_id", practitioner_[clinic]}},
+                                                false);
+        for (int s = 0; s < spec.sessions; ++s) {
+          auto date = std::chrono::sys_days{*ParseDate(spec.first_session)} + std::chrono::days{14 * s};
+          const int64_t session =
+              tx.InsertRecord(KnownSchema("treatment-sessions"), clinic,
+                              {{"course_id", treated},
+                               {"patient_id", patient},
+                               {"knee_id", on},
+                               {"session_number", s + 1},
+                               {"performed_on", FormatDate(std::chrono::year_month_day{date})},
+                               {"practitioner_id", practitioner_[clinic]},
+                               {"product", spec.product},
+                               {"product_lot", "LOT-1"}},
+                              false);
+          tx.InsertRecord(KnownSchema("injections"), clinic,
+                          {{"session_id", session},
+                           {"course_id", treated},
+                           {"patient_id", patient},
+                           {"site", spec.ligament ? "mcl_femoral_origin" : "intra_articular"},
+                           {"volume_ml", 2.0},
+                           {"guidance", "ultrasound"},
+                           {"product_lot", "LOT-1"}},
+                          false);
+        }
+        for (const auto& [timepoint, pain] : spec.pain)
+          AddKoos(tx, clinic, treated, patient, on, timepoint, pain);
+        for (const auto& timepoint : spec.missed)
+          AddFollowUp(tx, clinic, treated, patient, on, timepoint, "scheduled");
+        for (int grade : spec.adverse_grades)
+          tx.InsertRecord(KnownSchema("adverse-events"), clinic,
+                          {{"course_id", treated},
+                           {"patient_id", patient},
+                           {"term", "post_injection_flare"},
+                           {"onset_date", spec.first_session},
+                           {"ctcae_grade", grade},
+                           {"causality", "possible"},
+                           {"action_taken", "none"},
+                           {"outcome", "recovering"},
+                           {"serious", grade >= 4}},
+                          false);
+        return treated;
+      };
+      course = treat(knee);
+      if (spec.both_knees) treat(other);
       for (const auto& [type, date] : spec.events)
         tx.InsertRecord(KnownSchema("outcome-events"), clinic,
                         {{"patient_id", patient},
@@ -146,18 +166,6 @@ class RegistryBuilder {
                          {"event_type", type},
                          {"event_date", date},
                          {"source", "records_confirmed"}},
-                        false);
-      for (int grade : spec.adverse_grades)
-        tx.InsertRecord(KnownSchema("adverse-events"), clinic,
-                        {{"course_id", course},
-                         {"patient_id", patient},
-                         {"term", "post_injection_flare"},
-                         {"onset_date", spec.first_session},
-                         {"ctcae_grade", grade},
-                         {"causality", "possible"},
-                         {"action_taken", "none"},
-                         {"outcome", "recovering"},
-                         {"serious", grade >= 4}},
                         false);
       return Ok{};
     }));

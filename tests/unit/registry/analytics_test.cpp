@@ -112,6 +112,54 @@ TEST(AnalyticsService, TenPatientsShowNoNumbers) {
   EXPECT_EQ(Point(*shown, "pain", "12m")["score"]["n"], 10);
 }
 
+// Figures count courses, and suppression is about patients: 16 treated knees of 8 patients show nothing,
+// while 12 knees of 11 patients (one treated in both) reach the minimum of 11 and show.
+TEST(AnalyticsService, BothKneesOfAPatientCountAsOnePatientForSuppression) {
+  RegistryBuilder b;
+  const int64_t bilateral = b.NewClinic("Both knees");
+  for (size_t i = 0; i < 8; ++i) {
+    CourseSpec spec;
+    spec.pain = {{"baseline", kBaseline[i]}, {"12m", kTwelveMonths[i]}};
+    spec.last_contact = "2026-05-01";
+    spec.both_knees = true;
+    b.AddCourse(bilateral, spec);
+  }
+  const int64_t mixed = b.NewClinic("Mostly one knee");
+  AddKnownCourses(b, mixed, 10);
+  CourseSpec both;
+  both.pain = {{"baseline", kBaseline[10]}, {"12m", kTwelveMonths[10]}};
+  both.last_contact = "2026-05-01";
+  both.both_knees = true;
+  b.AddCourse(mixed, both);
+  AnalyticsService analytics(b.store(), Fixed());
+
+  auto out = analytics.Outcomes(Reader(bilateral), {});
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_EQ((*out)["courses"]["suppressed"], true) << (*out)["courses"].dump();
+  EXPECT_EQ((*out)["patients"]["suppressed"], true);
+  const Json& p = Point(*out, "pain", "12m");
+  EXPECT_EQ(p["score"]["suppressed"], true) << "16 knees, 8 patients: " << p["score"].dump();
+  EXPECT_TRUE(p["score"]["mean"].is_null());
+  EXPECT_EQ(p["change_from_baseline"]["suppressed"], true);
+  EXPECT_EQ(p["completeness"]["suppressed"], true);
+  for (const auto& curve : (*out)["figures"]["knee_survival"]["curves"]) EXPECT_EQ(curve["suppressed"], true);
+  for (const auto& [name, figure] : (*out)["figures"].items())
+    EXPECT_TRUE(figure["n"].is_null() || figure["n"] == 0) << name << ": " << figure["n"];
+  // With a minimum of 8 the same knees show: 8 patients are enough.
+  AnalyticsSettings eight = Fixed();
+  eight.min_cell = 8;
+  auto shown = AnalyticsService(b.store(), eight).Outcomes(Reader(bilateral), {});
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(Point(*shown, "pain", "12m")["score"]["n"], 16);
+  EXPECT_EQ((*shown)["patients"]["n"], 8);
+
+  auto enough = analytics.Outcomes(Reader(mixed), {});
+  ASSERT_TRUE(enough) << enough.error().detail;
+  EXPECT_EQ((*enough)["courses"]["n"], 12);
+  EXPECT_EQ((*enough)["patients"]["n"], 11);
+  EXPECT_EQ(Point(*enough, "pain", "12m")["score"]["n"], 12) << "12 knees of 11 patients";
+}
+
 TEST(AnalyticsService, AKneeReplacedAtMonthEightShowsInKaplanMeier) {
   RegistryBuilder b;
   const int64_t clinic = b.NewClinic("Survival");
@@ -231,7 +279,8 @@ TEST(AnalyticsService, AdverseEventRatesAndTheOtherKneeMatchR) {
 
 TEST(AnalyticsCells, ComplementarySuppressionHidesASecondCell) {
   AnalyticsSettings s;
-  std::vector<Json> cells = {CountCell(40, s), CountCell(3, s), CountCell(25, s), CountCell(0, s)};
+  std::vector<Json> cells = {CountCell(40, Counted::kPatients, s), CountCell(3, Counted::kPatients, s),
+                             CountCell(25, Counted::kPatients, s), CountCell(0, Counted::kPatients, s)};
   std::vector<Json*> pointers = {&cells[0], &cells[1], &cells[2], &cells[3]};
   SuppressComplementary(pointers, {40, 3, 25, 0}, s.min_cell);
   EXPECT_EQ(cells[1]["suppressed"], true);
